@@ -1,0 +1,2 @@
+//! Placeholder: the bill benchmark.
+fn main() {}

@@ -1,0 +1,16 @@
+//! wasim: a discrete-event simulator and exact biller of WhatsApp Business Platform messaging.
+//!
+//! The rules ([`rules`]) and pricing ([`pricing`]) are pure functions over plain data: one
+//! customer's state takes one message and returns a decision; the business's month ledger then
+//! applies allowances and volume tiers. [`log`] reads message logs and bills them with that same
+//! core.
+
+pub mod log;
+pub mod output;
+pub mod pricing;
+pub mod rules;
+pub mod time;
+
+pub use log::bill::{Bill, BillOptions, Biller, ProviderFees, bill_log};
+pub use pricing::{Model, Pricing, RateBook};
+pub use rules::{Customer, Decision, Message, MessageKind, Settings, TemplateCategory};

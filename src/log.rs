@@ -1,0 +1,292 @@
+//! Message logs: the public CSV contract `time,customer,direction,type,category,country[,status]`
+//! that the simulator writes and `wasim bill` reads, and the billing of a log.
+
+pub mod bill;
+pub mod explain;
+
+use crate::pricing::markets::Country;
+use crate::rules::{MessageKind, Status, TemplateCategory};
+use crate::time::{Time, UtcOffset};
+use std::fmt;
+use std::io::{Read, Write};
+
+/// The header of a message log, in order (`status` is optional when reading).
+pub const HEADER: [&str; 7] = ["time", "customer", "direction", "type", "category", "country", "status"];
+
+/// A problem in a message log, located by line, data row and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct LogError {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// The data row (the first row after the header is row 1); 0 for the header.
+    pub row: u64,
+    /// The column, when one is at fault.
+    pub column: Option<&'static str>,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl LogError {
+    fn describe(&self) -> String {
+        let place = if self.row == 0 {
+            format!("line {} (header)", self.line)
+        } else {
+            format!("line {} (row {})", self.line, self.row)
+        };
+        match self.column {
+            Some(c) => format!("{place}, column `{c}`: {}", self.message),
+            None => format!("{place}: {}", self.message),
+        }
+    }
+}
+
+/// One parsed row of a log: a message of one customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Delivery (inbound: received) time.
+    pub time: Time,
+    /// The customer's index in the log's customer table.
+    pub customer: u32,
+    /// What the message is.
+    pub kind: MessageKind,
+    /// Delivered or failed.
+    pub status: Status,
+    /// The country of the customer's number.
+    pub country: Country,
+    /// The line in the file, for errors and decisions.
+    pub line: u64,
+    /// The data row, 1-based, in file order.
+    pub row: u64,
+}
+
+impl Row {
+    /// The order rows are priced in: time, then inbound before outbound, then file order.
+    #[must_use]
+    pub fn priced_order(&self) -> (Time, bool, u64) {
+        (self.time, self.kind.is_outbound(), self.row)
+    }
+}
+
+/// Column positions of a log's header.
+#[derive(Clone, Copy, Debug)]
+struct Columns {
+    time: usize,
+    customer: usize,
+    direction: usize,
+    kind: usize,
+    category: usize,
+    country: usize,
+    status: Option<usize>,
+}
+
+/// Reads a message log row by row, without allocating per row.
+pub struct LogReader<R: Read> {
+    csv: csv::Reader<R>,
+    columns: Columns,
+    record: csv::ByteRecord,
+    rows: u64,
+}
+
+impl<R: Read> LogReader<R> {
+    /// Reads and checks the header.
+    ///
+    /// # Errors
+    /// A missing, duplicated or unknown column.
+    pub fn new(input: R) -> Result<LogReader<R>, LogError> {
+        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
+        let header_error = |message: String| LogError { line: 1, row: 0, column: None, message };
+        let headers = csv.byte_headers().map_err(|e| header_error(e.to_string()))?.clone();
+        let mut found: [Option<usize>; 7] = [None; 7];
+        for (i, h) in headers.iter().enumerate() {
+            let name = String::from_utf8_lossy(h).to_ascii_lowercase();
+            let name = name.trim_start_matches('\u{feff}');
+            match HEADER.iter().position(|c| *c == name) {
+                Some(k) if found[k].is_some() => return Err(header_error(format!("column `{name}` appears twice"))),
+                Some(k) => found[k] = Some(i),
+                None => {
+                    return Err(header_error(format!(
+                        "unknown column `{name}`; a message log has the columns {}",
+                        HEADER.join(",")
+                    )));
+                }
+            }
+        }
+        let need = |k: usize| {
+            found[k].ok_or_else(|| {
+                header_error(format!(
+                    "missing column `{}`; a message log's header is time,customer,direction,type,category,country[,status]",
+                    HEADER[k]
+                ))
+            })
+        };
+        let columns = Columns {
+            time: need(0)?,
+            customer: need(1)?,
+            direction: need(2)?,
+            kind: need(3)?,
+            category: need(4)?,
+            country: need(5)?,
+            status: found[6],
+        };
+        Ok(LogReader { csv, columns, record: csv::ByteRecord::new(), rows: 0 })
+    }
+
+    /// Reads the next row. `customer_index` turns the row's customer id into an index.
+    ///
+    /// # Errors
+    /// The first malformed field, with its line, row and column.
+    pub fn next_row(&mut self, customer_index: &mut impl FnMut(&str) -> u32) -> Result<Option<Row>, LogError> {
+        let more = self.csv.read_byte_record(&mut self.record).map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            LogError { line, row: self.rows + 1, column: None, message: e.to_string() }
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        self.rows += 1;
+        let line = self.record.position().map_or(0, csv::Position::line);
+        let row = self.rows;
+        let err = |column: &'static str, message: String| LogError { line, row, column: Some(column), message };
+        let record = &self.record;
+        let field = |i: usize, name: &'static str| -> Result<&str, LogError> {
+            let bytes = record.get(i).ok_or_else(|| err(name, "missing value (the row has too few fields)".into()))?;
+            std::str::from_utf8(bytes).map_err(|_| err(name, "not valid UTF-8".into()))
+        };
+        let c = self.columns;
+        if record.len() > HEADER.len().max(c.status.map_or(6, |s| s + 1)) || record.len() < 6 {
+            return Err(LogError {
+                line,
+                row,
+                column: None,
+                message: format!(
+                    "expected {} fields as in the header, found {}",
+                    if c.status.is_some() { 7 } else { 6 },
+                    record.len()
+                ),
+            });
+        }
+        let time = Time::parse_rfc3339(field(c.time, "time")?)
+            .map_err(|e| err("time", format!("{e}; found `{}`", field(c.time, "time").unwrap_or(""))))?;
+        let customer = field(c.customer, "customer")?;
+        if customer.is_empty() {
+            return Err(err("customer", "expected a customer id, found an empty value".into()));
+        }
+        let direction = field(c.direction, "direction")?;
+        let kind_text = field(c.kind, "type")?;
+        let category = field(c.category, "category")?;
+        let kind = parse_kind(direction, kind_text, category).map_err(|(col, m)| err(col, m))?;
+        let country = Country::parse(field(c.country, "country")?).map_err(|e| err("country", e))?;
+        let status = match c.status {
+            None => Status::Delivered,
+            Some(i) => match field(i, "status")?.to_ascii_lowercase().as_str() {
+                "" | "delivered" => Status::Delivered,
+                "failed" if kind.is_outbound() => Status::Failed,
+                "failed" => {
+                    return Err(err(
+                        "status",
+                        "inbound messages are received; `failed` applies to outbound rows only".into(),
+                    ));
+                }
+                other => {
+                    return Err(err("status", format!("expected delivered or failed (or empty), found `{other}`")));
+                }
+            },
+        };
+        let customer = customer_index(customer);
+        Ok(Some(Row { time, customer, kind, status, country, line, row }))
+    }
+}
+
+fn parse_kind(direction: &str, kind: &str, category: &str) -> Result<MessageKind, (&'static str, String)> {
+    let kind_l = kind.to_ascii_lowercase();
+    let category_l = category.to_ascii_lowercase();
+    let no_category = |k: MessageKind| {
+        if category.is_empty() {
+            Ok(k)
+        } else {
+            Err((
+                "category",
+                format!("only templates have a category; expected it empty for a `{kind}` row, found `{category}`"),
+            ))
+        }
+    };
+    match direction.to_ascii_lowercase().as_str() {
+        "in" => match kind_l.as_str() {
+            "message" => no_category(MessageKind::Inbound { entry_point: false }),
+            "entry_point" | "entry-point" => no_category(MessageKind::Inbound { entry_point: true }),
+            _ => Err(("type", format!("expected message or entry_point for an inbound row, found `{kind}`"))),
+        },
+        "out" => match kind_l.as_str() {
+            "template" => TemplateCategory::from_id(&category_l).map(MessageKind::Template).ok_or_else(|| {
+                (
+                    "category",
+                    format!("expected marketing, utility or authentication for a template, found `{category}`"),
+                )
+            }),
+            "freeform" | "free-form" | "free_form" => no_category(MessageKind::FreeForm),
+            _ => Err(("type", format!("expected template or freeform for an outbound row, found `{kind}`"))),
+        },
+        _ => Err(("direction", format!("expected in or out, found `{direction}`"))),
+    }
+}
+
+/// The log's words for a message kind: (direction, type, category).
+#[must_use]
+pub fn kind_fields(kind: MessageKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        MessageKind::Inbound { entry_point: false } => ("in", "message", ""),
+        MessageKind::Inbound { entry_point: true } => ("in", "entry_point", ""),
+        MessageKind::Template(c) => ("out", "template", c.id()),
+        MessageKind::FreeForm => ("out", "freeform", ""),
+    }
+}
+
+/// Writes a message log in the public format.
+pub struct LogWriter<W: Write> {
+    out: W,
+    offset: UtcOffset,
+}
+
+impl<W: Write> LogWriter<W> {
+    /// Starts a log, writing the header; times are written in the given offset.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn new(mut out: W, offset: UtcOffset) -> std::io::Result<LogWriter<W>> {
+        writeln!(out, "{}", HEADER.join(","))?;
+        Ok(LogWriter { out, offset })
+    }
+
+    /// Writes one message. Customer ids must not contain commas, quotes or newlines.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write(
+        &mut self,
+        time: Time,
+        customer: &str,
+        kind: MessageKind,
+        country: Country,
+        status: Status,
+    ) -> std::io::Result<()> {
+        let (direction, kind, category) = kind_fields(kind);
+        let status = match status {
+            Status::Delivered => "delivered",
+            Status::Failed => "failed",
+        };
+        writeln!(self.out, "{},{customer},{direction},{kind},{category},{country},{status}", time.display(self.offset))
+    }
+
+    /// The underlying writer.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl fmt::Display for Row {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (d, k, c) = kind_fields(self.kind);
+        write!(f, "{d} {k}{}{c}", if c.is_empty() { "" } else { " " })
+    }
+}

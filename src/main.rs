@@ -1,0 +1,309 @@
+//! The `wasim` command line: a thin layer over the library.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use wasim::log::Row;
+use wasim::log::bill::{BillOptions, DecisionSink, NoDecisions, Priced, ProviderFees, bill_log};
+use wasim::log::explain::Timelines;
+use wasim::log::kind_fields;
+use wasim::output::AtomicFile;
+use wasim::pricing::markets::Country;
+use wasim::pricing::money::Money;
+use wasim::pricing::tiers::TierTable;
+use wasim::pricing::{BUNDLED_CARDS, Pricing, RateBook, card_file_name};
+use wasim::rules::{Settings, Status};
+use wasim::time::{Date, UtcOffset};
+
+/// wasim: simulate and bill WhatsApp Business Platform messaging.
+#[derive(Parser)]
+#[command(name = "wasim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Price a message log (CSV: time,customer,direction,type,category,country[,status]).
+    Bill {
+        /// The message log; `-` reads standard input.
+        log: PathBuf,
+        #[command(flatten)]
+        pricing: PricingArgs,
+        /// Also write one row per message with its decision and reason to this CSV file.
+        #[arg(long, value_name = "OUT.csv")]
+        decisions: Option<PathBuf>,
+        /// Print the bill as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print each customer's timeline: windows, what each message opened, its cost and why.
+    Explain {
+        /// The message log; `-` reads standard input.
+        log: PathBuf,
+        #[command(flatten)]
+        pricing: PricingArgs,
+    },
+    /// List the bundled rate cards, their dates, markets and provenance.
+    Rates,
+}
+
+#[derive(Args)]
+struct PricingArgs {
+    /// Pricing model id (template-2018, conversation-2022, category-2023, per-message-2025,
+    /// per-message-2026) or `auto`: the model in force at each message's delivery.
+    #[arg(long, default_value = "auto", value_parser = parse_pricing)]
+    pricing: Pricing,
+    /// Your own rate card (Meta's CSV layout). Named `<model>_<YYYY-MM-DD>.csv` it adds (or
+    /// replaces) that model's card from that date; otherwise it replaces every card of --pricing.
+    /// May be repeated.
+    #[arg(long, value_name = "FILE")]
+    rates: Vec<PathBuf>,
+    /// Volume-tier table (CSV: market,category,from,rate).
+    #[arg(long, value_name = "FILE")]
+    tiers: Option<PathBuf>,
+    /// The business's time zone as a UTC offset; dated rules and months fall at its midnight.
+    /// Write a negative one as --timezone=-08:00.
+    #[arg(long, default_value = "+00:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    timezone: UtcOffset,
+    /// Country of the business's own number (for authentication-international).
+    #[arg(long, value_name = "XX", value_parser = parse_country)]
+    primary_country: Option<Country>,
+    /// Date from which the business is eligible for authentication-international rates.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    auth_international_from: Option<Date>,
+    /// Size of the model's monthly free allowance (conversations, service conversations, or
+    /// free-form messages per business number); 0 switches it off.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    free_tier: u64,
+    /// Provider fee per delivered outbound message.
+    #[arg(long, value_name = "X", value_parser = parse_money, default_value = "0")]
+    fee_out: Money,
+    /// Provider fee per inbound message.
+    #[arg(long, value_name = "X", value_parser = parse_money, default_value = "0")]
+    fee_in: Money,
+    /// Provider markup on Meta's charges, in percent.
+    #[arg(long, value_name = "PCT", value_parser = parse_money, default_value = "0")]
+    markup: Money,
+}
+
+fn parse_pricing(s: &str) -> Result<Pricing, String> {
+    Pricing::parse(s)
+}
+fn parse_offset(s: &str) -> Result<UtcOffset, String> {
+    UtcOffset::parse(s)
+}
+fn parse_country(s: &str) -> Result<Country, String> {
+    Country::parse(s)
+}
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+}
+fn parse_money(s: &str) -> Result<Money, String> {
+    Money::parse(s)
+}
+
+impl PricingArgs {
+    fn options(&self) -> Result<BillOptions> {
+        if self.auth_international_from.is_some() && self.primary_country.is_none() {
+            bail!(
+                "--auth-international-from needs --primary-country: international means outside the business's own market"
+            );
+        }
+        Ok(BillOptions {
+            settings: Settings {
+                pricing: self.pricing,
+                offset: self.timezone,
+                primary_country: self.primary_country,
+                auth_international_from: self.auth_international_from,
+                us_marketing_pause: false,
+            },
+            allowance: self.free_tier,
+            fees: ProviderFees { per_outbound: self.fee_out, per_inbound: self.fee_in, markup_percent: self.markup },
+        })
+    }
+
+    fn book(&self) -> Result<RateBook> {
+        let mut book = RateBook::bundled().map_err(|e| anyhow!(e))?;
+        for path in &self.rates {
+            let text = read_text(path)?;
+            let source = path.display().to_string();
+            match card_file_name(&source) {
+                Some((model, date)) => {
+                    book.add_card_csv(&text, model, date, &source).map_err(|e| anyhow!(e))?;
+                }
+                None => {
+                    let Pricing::Fixed(model) = self.pricing else {
+                        bail!(
+                            "{source}: name the card <model>_<YYYY-MM-DD>.csv (e.g. per-message-2025_2026-01-01.csv), or pass --pricing with the model it prices"
+                        );
+                    };
+                    book.clear_model(model);
+                    book.add_card_csv(&text, model, Date(i32::MIN / 2), &source).map_err(|e| anyhow!(e))?;
+                }
+            }
+        }
+        if let Some(path) = &self.tiers {
+            let text = read_text(path)?;
+            book.tiers =
+                TierTable::from_csv(&text, &path.display().to_string(), &mut book.markets).map_err(|e| anyhow!(e))?;
+        }
+        Ok(book)
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Opens a log as many times as billing needs; standard input is read once into memory.
+fn log_source(path: &Path) -> Result<impl Fn() -> std::io::Result<Box<dyn Read>>> {
+    let stdin: Option<std::sync::Arc<Vec<u8>>> = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+        Some(std::sync::Arc::new(buf))
+    } else {
+        fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        None
+    };
+    let path = path.to_path_buf();
+    Ok(move || -> std::io::Result<Box<dyn Read>> {
+        match &stdin {
+            Some(buf) => Ok(Box::new(std::io::Cursor::new(buf.as_ref().clone()))),
+            None => Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, fs::File::open(&path)?))),
+        }
+    })
+}
+
+/// Writes decisions as CSV, atomically.
+struct DecisionsCsv {
+    file: AtomicFile,
+    book: RateBook,
+    offset: UtcOffset,
+}
+
+const DECISIONS_HEADER: &str = "line,row,time,customer,direction,type,category,country,status,outcome,pricing_model,market,billed_as,unit,charged,cost,reason,tier_count\n";
+
+impl DecisionSink for DecisionsCsv {
+    fn decision(&mut self, customer: &str, row: &Row, p: &Priced) -> std::io::Result<()> {
+        let d = &p.decision;
+        let (direction, kind, category) = kind_fields(row.kind);
+        let status = if row.status == Status::Failed { "failed" } else { "delivered" };
+        let billed_as = p.category().map_or("", |c| c.id());
+        let unit = match d.bill {
+            Some(_) if d.model.bills_conversations() => "conversation",
+            Some(_) => "message",
+            None => "",
+        };
+        let tier = p.tier_count.map(|n| n.to_string()).unwrap_or_default();
+        let market = self.book.markets.name(d.market);
+        let quoted_customer = csv_field(customer);
+        writeln!(
+            self.file,
+            "{},{},{},{quoted_customer},{direction},{kind},{category},{},{status},{},{},{},{billed_as},{unit},{},{},{},{tier}",
+            row.line,
+            row.row,
+            row.time.display(self.offset),
+            row.country,
+            d.outcome.id(),
+            d.model,
+            csv_field(market),
+            p.charged,
+            p.cost,
+            csv_field(p.reason.text()),
+        )
+    }
+
+    fn restart(&mut self) -> std::io::Result<()> {
+        self.file.truncate()?;
+        self.file.write_all(DECISIONS_HEADER.as_bytes())
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Bill { log, pricing, decisions, json } => {
+            let options = pricing.options()?;
+            let book = pricing.book()?;
+            let open = log_source(&log)?;
+            let name = log.display().to_string();
+            let bill = match &decisions {
+                Some(path) => {
+                    let file = AtomicFile::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+                    let mut sink = DecisionsCsv { file, book: book.clone(), offset: options.settings.offset };
+                    sink.restart()?;
+                    let bill = bill_log(&open, &book, &options, &mut sink).map_err(|e| anyhow!("{name}: {e}"))?;
+                    sink.file.commit().with_context(|| format!("cannot write {}", path.display()))?;
+                    bill
+                }
+                None => bill_log(&open, &book, &options, &mut NoDecisions).map_err(|e| anyhow!("{name}: {e}"))?,
+            };
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &bill.to_json(&book, &options))?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", bill.to_text(&book, &options))?;
+            }
+        }
+        Command::Explain { log, pricing } => {
+            let options = pricing.options()?;
+            let book = pricing.book()?;
+            let open = log_source(&log)?;
+            let mut timelines = Timelines::default();
+            let bill =
+                bill_log(&open, &book, &options, &mut timelines).map_err(|e| anyhow!("{}: {e}", log.display()))?;
+            let mut out = std::io::stdout().lock();
+            write!(out, "{}", timelines.render(&book, options.settings.offset))?;
+            writeln!(out, "Total Meta charges: {} {}", book.currency(), bill.total_cost())?;
+        }
+        Command::Rates => {
+            let book = RateBook::bundled().map_err(|e| anyhow!(e))?;
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "Bundled rate cards ({}); rates per conversation for conversation models, per delivered message otherwise.\n",
+                book.currency()
+            )?;
+            for bundled in BUNDLED_CARDS {
+                let Some((model, date)) = card_file_name(bundled.file) else { continue };
+                let card = book.card(book.card_for(model, date).ok_or_else(|| anyhow!("bundled card missing"))?);
+                let until = book
+                    .cards()
+                    .filter(|c| c.model == model && c.effective > date)
+                    .map(|c| c.effective.to_string())
+                    .next()
+                    .map_or_else(|| "onwards".to_owned(), |d| format!("until the card of {d}"));
+                let columns: Vec<&str> = card.columns().iter().map(|c| c.header()).collect();
+                writeln!(out, "{}  {model}  from {date} {until}", bundled.file)?;
+                writeln!(out, "    {} markets; columns: {}", card.markets().count(), columns.join(", "))?;
+                writeln!(out, "    {}\n", bundled.notes)?;
+            }
+            writeln!(out, "template-2018: no bundled card; pass your own with --rates.")?;
+            writeln!(
+                out,
+                "Markets: rates/markets.csv maps {} ISO country codes to markets by date; unlisted countries are in `Other`.",
+                wasim::pricing::BUNDLED_MARKETS.lines().count().saturating_sub(1)
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The rules of the WhatsApp Business Platform, as `docs/rules.md` states them: the customer
+//! service window, delivery (blocked, suppressed, failed), entry points, and each pricing model's
+//! conversations and charges. Pure: one customer's state takes one message and returns a
+//! [`Decision`] without allocating. The business-level allowances and tiers are settled after the
+//! fact by [`crate::pricing::ledger::Ledger`].
+
+mod conversations;
+mod reason;
+mod windows;
+
+pub use conversations::Conversations;
+pub use reason::Reason;
+pub use windows::{Delivery, Windows};
+
+use crate::pricing::ledger::Billable;
+use crate::pricing::markets::{Country, MarketId};
+use crate::pricing::{BillCategory, Model, Pricing, RateBook};
+use crate::time::{Date, Time, UtcOffset};
+
+/// The category of a template, chosen when Meta approved it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TemplateCategory {
+    /// Promotions, offers, re-engagement.
+    Marketing,
+    /// Updates on something the customer did: orders, bookings, accounts.
+    Utility,
+    /// One-time codes.
+    Authentication,
+}
+
+impl TemplateCategory {
+    /// Every template category.
+    pub const ALL: [TemplateCategory; 3] =
+        [TemplateCategory::Marketing, TemplateCategory::Utility, TemplateCategory::Authentication];
+
+    /// The name used in logs and scenarios.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            TemplateCategory::Marketing => "marketing",
+            TemplateCategory::Utility => "utility",
+            TemplateCategory::Authentication => "authentication",
+        }
+    }
+
+    /// The category of the same name.
+    #[must_use]
+    pub fn from_id(id: &str) -> Option<TemplateCategory> {
+        TemplateCategory::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The bill category of the same name.
+    #[must_use]
+    pub fn bill_category(self) -> BillCategory {
+        match self {
+            TemplateCategory::Marketing => BillCategory::Marketing,
+            TemplateCategory::Utility => BillCategory::Utility,
+            TemplateCategory::Authentication => BillCategory::Authentication,
+        }
+    }
+}
+
+/// What a message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// From the customer; `entry_point` when it came through a Click-to-WhatsApp ad or a
+    /// Facebook Page call-to-action button.
+    Inbound {
+        /// Came through an entry point.
+        entry_point: bool,
+    },
+    /// A pre-approved template from the business.
+    Template(TemplateCategory),
+    /// Any non-template message from the business (text, media, interactive).
+    FreeForm,
+}
+
+impl MessageKind {
+    /// Whether the business sent it.
+    #[must_use]
+    pub fn is_outbound(self) -> bool {
+        !matches!(self, MessageKind::Inbound { .. })
+    }
+}
+
+/// What the sender knows of an outbound message's delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Status {
+    /// Delivered (the default).
+    #[default]
+    Delivered,
+    /// Sent but not delivered.
+    Failed,
+}
+
+/// One message of one customer, at its delivery (inbound: received) time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// Delivery time.
+    pub time: Time,
+    /// Inbound, template or free-form.
+    pub kind: MessageKind,
+    /// Delivered or failed (outbound only).
+    pub status: Status,
+    /// The country of the customer's number.
+    pub country: Country,
+    /// Whether the customer opted in to templates (logs: always, the sender suppressed the rest).
+    pub opted_in: bool,
+}
+
+/// The business's settings that rules depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The pricing model, or `auto`.
+    pub pricing: Pricing,
+    /// The business's time zone: every dated rule falls at its local midnight.
+    pub offset: UtcOffset,
+    /// The country of the business's own number (for authentication-international).
+    pub primary_country: Option<Country>,
+    /// From when the business is eligible for authentication-international rates (rule 24).
+    pub auth_international_from: Option<Date>,
+    /// Rule 4: marketing templates to US numbers are not delivered from 2025-04-01 (simulator).
+    pub us_marketing_pause: bool,
+}
+
+impl Settings {
+    /// Settings with a pricing and everything else at its default.
+    #[must_use]
+    pub fn new(pricing: Pricing) -> Settings {
+        Settings {
+            pricing,
+            offset: UtcOffset(0),
+            primary_country: None,
+            auth_international_from: None,
+            us_marketing_pause: false,
+        }
+    }
+}
+
+/// What became of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// An inbound message, received.
+    Received,
+    /// An outbound message, delivered.
+    Delivered,
+    /// Free-form outside the customer service window: not delivered (131047).
+    Blocked,
+    /// A template to a customer without opt-in: never sent.
+    Suppressed,
+    /// Sent but not delivered (including 131049).
+    Failed,
+}
+
+impl Outcome {
+    /// The name used in outputs.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Received => "received",
+            Outcome::Delivered => "delivered",
+            Outcome::Blocked => "blocked",
+            Outcome::Suppressed => "suppressed",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// What a message opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Opened {
+    /// An inbound (re)opened the customer service window.
+    pub service_window: bool,
+    /// An entry-point inbound armed an entry point.
+    pub entry_point_armed: bool,
+    /// A delivered reply opened the entry-point window.
+    pub entry_point_window: bool,
+    /// The conversation it opened (conversation models), charged or free.
+    pub conversation: Option<BillCategory>,
+}
+
+/// The decision on one message: what happened, under which model, what it opened, whether a rule
+/// bills it and why, in words a product manager understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// Received, delivered, blocked, suppressed or failed.
+    pub outcome: Outcome,
+    /// The model that priced it (the one in force under `auto`).
+    pub model: Model,
+    /// The local date of delivery.
+    pub date: Date,
+    /// The customer's market on that date.
+    pub market: MarketId,
+    /// Why it costs what it costs.
+    pub reason: Reason,
+    /// Set when a rule bills it at a rate; the month ledger may still make it free.
+    pub bill: Option<Billable>,
+    /// What it opened.
+    pub opened: Opened,
+    /// The windows after the message.
+    pub windows: Windows,
+    /// The conversations after the message.
+    pub conversations: Conversations,
+}
+
+/// One customer's state under one pricing: windows and conversations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Customer {
+    /// Windows and entry point (model-independent).
+    pub windows: Windows,
+    /// Conversations of the model in force.
+    pub conversations: Conversations,
+}
+
+impl Customer {
+    /// Applies one message, in time order, and decides on it.
+    pub fn decide(&mut self, message: &Message, settings: &Settings, book: &RateBook) -> Decision {
+        let date = message.time.local_date(settings.offset);
+        let market = book.markets.market_of(message.country, date);
+        let delivery = self.windows.observe(message, settings, date);
+        let model = settings.pricing.model_on(date);
+        let auto = settings.pricing == Pricing::Auto;
+        let priced =
+            self.conversations.price(message, &delivery, model, auto, &Context { settings, book, date, market });
+        Decision {
+            outcome: delivery.outcome,
+            model,
+            date,
+            market,
+            reason: priced.reason,
+            bill: priced.bill,
+            opened: Opened {
+                service_window: delivery.opened_service_window,
+                entry_point_armed: delivery.armed_entry_point,
+                entry_point_window: delivery.opens_entry_point_window,
+                conversation: priced.opened,
+            },
+            windows: self.windows,
+            conversations: self.conversations,
+        }
+    }
+}
+
+/// What pricing a delivered message needs to know of its surroundings.
+#[derive(Clone, Copy)]
+pub(crate) struct Context<'a> {
+    pub settings: &'a Settings,
+    pub book: &'a RateBook,
+    pub date: Date,
+    pub market: MarketId,
+}
+
+/// Rule 24: whether an authentication template takes the international rate.
+pub(crate) fn is_authentication_international(cx: &Context<'_>, model: Model) -> bool {
+    let Some(from) = cx.settings.auth_international_from else { return false };
+    let Some(home) = cx.settings.primary_country else { return false };
+    if cx.date < from || cx.book.markets.market_of(home, cx.date) == cx.market {
+        return false;
+    }
+    let (_, rate) = cx.book.rate(model, cx.date, cx.market, BillCategory::AuthenticationInternational);
+    rate.is_ok()
+}

@@ -1,0 +1,147 @@
+//! Why a message costs what it costs, in words a product manager understands.
+
+use crate::pricing::ledger::Allowance;
+
+/// The rule that decided a message's price. Every charge and every free message has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// Rule 1: inbound messages are never charged.
+    Inbound,
+    /// Rule 5: an entry-point inbound, never charged; arms a free entry point.
+    InboundEntryPoint,
+    /// Rule 5: an entry-point inbound while an entry-point window is already open.
+    InboundEntryPointWhileOpen,
+    /// Rule 2: 131047.
+    Blocked,
+    /// Rule 3.
+    Suppressed,
+    /// Rule 4: 131049.
+    UsMarketingPaused,
+    /// Not delivered.
+    Failed,
+    /// Rule 6: template-2018, inside the customer service window.
+    FreeInsideServiceWindow,
+    /// Rules 6 and 19: free-form is not charged (before per-message-2026).
+    FreeFormNotCharged,
+    /// Rule 6: template-2018, template outside the window.
+    ChargedTemplate,
+    /// Rules 11 and 15: the reply that opens the entry-point window opens a free entry-point conversation.
+    OpensEntryPointConversation,
+    /// Rules 11, 13 and 14: inside the free entry-point conversation.
+    InsideEntryPointConversation,
+    /// Rule 9: inside the open conversation.
+    InsideOpenConversation,
+    /// Rule 8.
+    OpensUserInitiated,
+    /// Rule 8.
+    OpensBusinessInitiated,
+    /// Rule 13: a template inside the open conversation of its category.
+    InsideSameCategoryConversation,
+    /// Rule 14: free-form inside any open conversation.
+    FreeFormInsideOpenConversation,
+    /// Rule 13: opens a conversation of its category.
+    OpensCategoryConversation,
+    /// Rules 13 and 17: opens an authentication conversation at the international rate.
+    OpensAuthenticationInternationalConversation,
+    /// Rule 14: free-form with no open conversation opens a service conversation.
+    OpensServiceConversation,
+    /// Rule 16: service conversations are free from 2024-11-01.
+    ServiceConversationFree,
+    /// Rule 18: a utility conversation from before 2025-07-01 is still open.
+    InsideCarriedUtilityConversation,
+    /// Rule 20: the reply that opens the entry-point window.
+    OpensEntryPointWindow,
+    /// Rule 20: inside the entry-point window.
+    InsideEntryPointWindow,
+    /// Rule 19.
+    ChargedMarketing,
+    /// Rule 19.
+    ChargedAuthentication,
+    /// Rules 19 and 24.
+    ChargedAuthenticationInternational,
+    /// Rule 19: utility inside the customer service window is free.
+    UtilityInsideServiceWindow,
+    /// Rule 19: utility outside the window.
+    ChargedUtilityOutsideWindow,
+    /// Rule 22: utility is charged inside the window too.
+    ChargedUtility,
+    /// Rule 22: free-form at the service rate.
+    ChargedFreeForm,
+    /// Rule 10, 16 or 23: within a monthly allowance.
+    FreeByAllowance(Allowance),
+}
+
+impl Reason {
+    /// The reason in plain words.
+    #[must_use]
+    pub fn text(self) -> &'static str {
+        match self {
+            Reason::Inbound => "free: inbound messages are never charged; opens the customer service window",
+            Reason::InboundEntryPoint => {
+                "free: inbound through a Click-to-WhatsApp ad or Page button; a reply within 24 h opens a free entry-point window"
+            }
+            Reason::InboundEntryPointWhileOpen => {
+                "free: inbound through an entry point while the entry-point window is already open"
+            }
+            Reason::Blocked => "blocked (131047): free-form message outside the customer service window",
+            Reason::Suppressed => "suppressed: template to a customer who has not opted in (never sent)",
+            Reason::UsMarketingPaused => {
+                "failed (131049): marketing templates to US numbers are not delivered from 2025-04-01"
+            }
+            Reason::Failed => "failed: not delivered, so not charged and opens nothing",
+            Reason::FreeInsideServiceWindow => "free: delivered inside the customer service window",
+            Reason::FreeFormNotCharged => "free: free-form messages are not charged under this pricing model",
+            Reason::ChargedTemplate => "charged: template outside the customer service window",
+            Reason::OpensEntryPointConversation => {
+                "free: reply to an entry-point message opens a free entry-point conversation"
+            }
+            Reason::InsideEntryPointConversation => "free: inside the free entry-point conversation",
+            Reason::InsideOpenConversation => "free: inside the open 24-hour conversation",
+            Reason::OpensUserInitiated => {
+                "charged: opens a user-initiated conversation (the customer wrote in the last 24 h)"
+            }
+            Reason::OpensBusinessInitiated => {
+                "charged: opens a business-initiated conversation (no customer message in the last 24 h)"
+            }
+            Reason::InsideSameCategoryConversation => "free: inside the open conversation of the same category",
+            Reason::FreeFormInsideOpenConversation => "free: free-form inside an open conversation",
+            Reason::OpensCategoryConversation => "charged: opens a 24-hour conversation of its category",
+            Reason::OpensAuthenticationInternationalConversation => {
+                "charged: opens an authentication conversation at the international rate"
+            }
+            Reason::OpensServiceConversation => {
+                "charged: free-form with no open conversation opens a service conversation"
+            }
+            Reason::ServiceConversationFree => {
+                "free: opens a service conversation; service conversations are free from 2024-11-01"
+            }
+            Reason::InsideCarriedUtilityConversation => {
+                "free: utility template inside a utility conversation opened before 2025-07-01"
+            }
+            Reason::OpensEntryPointWindow => "free: reply to an entry-point message; opens the free entry-point window",
+            Reason::InsideEntryPointWindow => "free: inside the free entry-point window",
+            Reason::ChargedMarketing => "charged: marketing template",
+            Reason::ChargedAuthentication => "charged: authentication template",
+            Reason::ChargedAuthenticationInternational => "charged: authentication template at the international rate",
+            Reason::UtilityInsideServiceWindow => "free: utility template inside the customer service window",
+            Reason::ChargedUtilityOutsideWindow => "charged: utility template outside the customer service window",
+            Reason::ChargedUtility => {
+                "charged: utility template (charged inside the customer service window too from per-message-2026)"
+            }
+            Reason::ChargedFreeForm => "charged: free-form message at the service rate",
+            Reason::FreeByAllowance(Allowance::Conversations) => "free: within the month's free tier of conversations",
+            Reason::FreeByAllowance(Allowance::ServiceConversations) => {
+                "free: within the month's free tier of service conversations"
+            }
+            Reason::FreeByAllowance(Allowance::FreeFormMessages) => {
+                "free: within the month's free allowance of free-form messages"
+            }
+        }
+    }
+
+    /// Whether the reason bills at a rate (before any allowance).
+    #[must_use]
+    pub fn is_charge(self) -> bool {
+        self.text().starts_with("charged")
+    }
+}
