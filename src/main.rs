@@ -143,7 +143,7 @@ impl PricingArgs {
                         );
                     };
                     book.clear_model(model);
-                    book.add_card_csv(&text, model, Date(i32::MIN / 2), &source).map_err(|e| anyhow!(e))?;
+                    book.add_card_csv(&text, model, Date::BEGINNING, &source).map_err(|e| anyhow!(e))?;
                 }
             }
         }
@@ -298,9 +298,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A reader that closed the pipe (`wasim bill log.csv | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind) == pipe
+    })
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)

@@ -120,6 +120,9 @@ pub struct Date(pub i32);
 const UNIX_EPOCH_FROM_CE: i32 = 719_163;
 
 impl Date {
+    /// A date before any message: a user's card without a date applies from it.
+    pub const BEGINNING: Date = Date(i32::MIN / 2);
+
     /// The date of a year, month and day; `None` when no such day exists.
     #[must_use]
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {

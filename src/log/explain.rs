@@ -59,11 +59,12 @@ impl Timelines {
                     book.markets.name(d.market),
                     row.line
                 );
-                let _ = writeln!(
-                    s,
-                    "      {cost}: {}",
-                    p.reason.text().split_once(": ").map_or(p.reason.text(), |(_, why)| why)
-                );
+                let text = p.reason.text();
+                let why = text.strip_prefix("charged: ").or_else(|| text.strip_prefix("free: "));
+                let _ = match why {
+                    Some(why) => writeln!(s, "      {cost}: {why}"),
+                    None => writeln!(s, "      {text}"),
+                };
                 let opened = opened_text(p, offset);
                 if !opened.is_empty() {
                     let _ = writeln!(s, "      opened: {opened}");

@@ -218,6 +218,10 @@ impl RateCard {
     /// A short name: `category-2023 2023-06-01`.
     #[must_use]
     pub fn name(&self) -> String {
-        format!("{} {}", self.model.id(), self.effective)
+        if self.effective == Date::BEGINNING {
+            format!("{} (all dates)", self.model.id())
+        } else {
+            format!("{} {}", self.model.id(), self.effective)
+        }
     }
 }
