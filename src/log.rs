@@ -154,16 +154,13 @@ impl<R: Read> LogReader<R> {
             std::str::from_utf8(bytes).map_err(|_| err(name, "not valid UTF-8".into()))
         };
         let c = self.columns;
-        if record.len() > HEADER.len().max(c.status.map_or(6, |s| s + 1)) || record.len() < 6 {
+        let fields = if c.status.is_some() { 7 } else { 6 };
+        if record.len() != fields {
             return Err(LogError {
                 line,
                 row,
                 column: None,
-                message: format!(
-                    "expected {} fields as in the header, found {}",
-                    if c.status.is_some() { 7 } else { 6 },
-                    record.len()
-                ),
+                message: format!("expected {fields} fields as in the header, found {}", record.len()),
             });
         }
         let time = Time::parse_rfc3339(field(c.time, "time")?)
