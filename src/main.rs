@@ -142,15 +142,20 @@ impl PricingArgs {
                             "{source}: name the card <model>_<YYYY-MM-DD>.csv (e.g. per-message-2025_2026-01-01.csv), or pass --pricing with the model it prices"
                         );
                     };
-                    book.clear_model(model);
+                    // Under one fixed model only its cards are in use: the user's card replaces
+                    // them all, and the other models' cards no longer constrain its currency.
+                    for other in wasim::Model::ALL {
+                        book.clear_model(other);
+                    }
                     book.add_card_csv(&text, model, Date::BEGINNING, &source).map_err(|e| anyhow!(e))?;
                 }
             }
         }
         if let Some(path) = &self.tiers {
             let text = read_text(path)?;
-            book.tiers =
-                TierTable::from_csv(&text, &path.display().to_string(), &mut book.markets).map_err(|e| anyhow!(e))?;
+            let source = path.display().to_string();
+            let tiers = TierTable::from_csv(&text, &source, &mut book.markets).map_err(|e| anyhow!(e))?;
+            book.set_tiers(tiers, &source).map_err(|e| anyhow!(e))?;
         }
         Ok(book)
     }
@@ -192,7 +197,11 @@ impl DecisionSink for DecisionsCsv {
     fn decision(&mut self, customer: &str, row: &Row, p: &Priced) -> std::io::Result<()> {
         let d = &p.decision;
         let (direction, kind, category) = kind_fields(row.kind);
-        let status = if row.status == Status::Failed { "failed" } else { "delivered" };
+        let status = match (row.kind.is_outbound(), row.status) {
+            (false, _) => "",
+            (true, Status::Failed) => "failed",
+            (true, Status::Delivered) => "delivered",
+        };
         let billed_as = p.category().map_or("", |c| c.id());
         let unit = match d.bill {
             Some(_) if d.model.bills_conversations() => "conversation",

@@ -309,7 +309,7 @@ impl RateBook {
     /// A message naming the line and column of the first problem, or a currency mismatch.
     pub fn add_card_csv(&mut self, text: &str, model: Model, effective: Date, source: &str) -> Result<CardId, String> {
         let card = RateCard::from_csv(text, model, effective, source, &mut self.markets)?;
-        if let Some(other) = self.cards.first()
+        if let Some(other) = self.cards().find(|c| c.model != model || c.effective != effective)
             && other.currency != card.currency
         {
             return Err(format!(
@@ -328,6 +328,24 @@ impl RateBook {
         let cards = &self.cards;
         ids.sort_by_key(|id| cards[usize::from(id.0)].effective);
         Ok(id)
+    }
+
+    /// Sets the user's tier table, after checking that every market it names is on some rate
+    /// card in use (a misspelt market would otherwise silently keep the list rate).
+    ///
+    /// # Errors
+    /// The first market no card lists.
+    pub fn set_tiers(&mut self, tiers: TierTable, source: &str) -> Result<(), String> {
+        for market in tiers.markets() {
+            if !self.cards().any(|card| card.markets().any(|m| m == market)) {
+                return Err(format!(
+                    "{source}: market `{}` is on no rate card in use; check its spelling against `wasim rates` and the cards",
+                    self.markets.name(market)
+                ));
+            }
+        }
+        self.tiers = tiers;
+        Ok(())
     }
 
     /// Drops every card of a model (before the user's own card replaces them).

@@ -298,8 +298,11 @@ impl Bill {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "Pricing {} (time zone {}), {} customers",
-            options.settings.pricing, options.settings.offset, self.customers
+            "Pricing {} (time zone {}), {} customer{}",
+            options.settings.pricing,
+            options.settings.offset,
+            self.customers,
+            if self.customers == 1 { "" } else { "s" }
         );
         let _ = writeln!(
             s,

@@ -49,6 +49,11 @@ impl TierTable {
             })
         };
         let (market, category, from, rate) = (col("market")?, col("category")?, col("from")?, col("rate")?);
+        if let Some(h) =
+            headers.iter().find(|h| !["market", "category", "from", "rate"].iter().any(|k| h.eq_ignore_ascii_case(k)))
+        {
+            return Err(format!("{source}, line 1: unknown column `{h}` (expected market,category,from,rate)"));
+        }
         let mut table = TierTable::default();
         for record in reader.records() {
             let record = record.map_err(|e| format!("{source}: {e}"))?;
@@ -88,6 +93,11 @@ impl TierTable {
             rows.sort_unstable_by_key(|(f, _)| *f);
         }
         Ok(table)
+    }
+
+    /// The markets the table names, for checking them against the rate cards.
+    pub fn markets(&self) -> impl Iterator<Item = MarketId> + '_ {
+        self.tiers.keys().map(|(m, _)| *m)
     }
 
     /// Whether the table has no tiers.
