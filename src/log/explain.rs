@@ -59,11 +59,14 @@ impl Timelines {
                     book.markets.name(d.market),
                     row.line
                 );
-                let _ = writeln!(
-                    s,
-                    "      {cost}: {}",
-                    p.reason.text().split_once(": ").map_or(p.reason.text(), |(_, why)| why)
-                );
+                let reason = p.reason.text();
+                let _ = match d.outcome {
+                    // Not delivered: the reason says what happened and the platform's code.
+                    Outcome::Blocked | Outcome::Suppressed | Outcome::Failed => writeln!(s, "      {reason}"),
+                    Outcome::Received | Outcome::Delivered => {
+                        writeln!(s, "      {cost}: {}", reason.split_once(": ").map_or(reason, |(_, why)| why))
+                    }
+                };
                 let opened = opened_text(p, offset);
                 if !opened.is_empty() {
                     let _ = writeln!(s, "      opened: {opened}");
