@@ -128,9 +128,12 @@ mod tests {
         .unwrap();
         let india = markets.id("India").unwrap();
         let list = Money::parse("0.0014").unwrap();
-        let prices: Vec<String> =
-            (1..=7).map(|n| t.price(india, TierGroup::Authentication, false, n, list).to_string()).collect();
-        assert_eq!(prices, ["0.0014", "0.0014", "0.0014", "0.0010", "0.0010", "0.0008", "0.0008"]);
+        let prices: Vec<Money> = (1..=7).map(|n| t.price(india, TierGroup::Authentication, false, n, list)).collect();
+        let expected: Vec<Money> = ["0.0014", "0.0014", "0.0014", "0.0010", "0.0010", "0.0008", "0.0008"]
+            .into_iter()
+            .map(|m| Money::parse(m).unwrap())
+            .collect();
+        assert_eq!(prices, expected);
         assert_eq!(t.price(india, TierGroup::Utility, false, 100, list), list);
     }
 
