@@ -78,7 +78,22 @@ fn bill_text_and_decisions_csv() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("0.0975"), "{text}");
+    // Totals by model, month, market and category; every message by reason; the counts.
+    for needle in [
+        "0.0975",
+        "category-2023",
+        "2023-07",
+        "Brazil",
+        "marketing",
+        "utility",
+        "0.0625",
+        "opens a 24-hour conversation",
+        "131047",
+        "1 blocked",
+        "1 failed",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing from the bill:\n{text}");
+    }
     let mut reader = csv::Reader::from_path(tmp.path().join("out.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col =
@@ -285,4 +300,55 @@ fn negative_time_zone() {
     assert_eq!(decimal(&west["total_cost"]), money("0.0500"));
     assert_eq!(west["charged"]["business_initiated"], 1);
     assert_eq!(west["conversations"]["business_initiated"], 2);
+}
+
+#[test]
+fn unsorted_log_writes_each_decision_once_and_stdin_works() {
+    let tmp = TempDir::new().unwrap();
+    let sorted = log_of("2025-07-07T00:00:00Z", "0h a BR mk 0.0625\n1h a BR in\n2h a BR ff free");
+    let mut lines: Vec<&str> = sorted.lines().collect();
+    lines.swap(1, 3);
+    let unsorted = lines.join("\n") + "\n";
+    write(tmp.path(), "log.csv", &unsorted);
+    wasim(tmp.path()).args(["bill", "log.csv", "--decisions", "out.csv"]).assert().success();
+    let decisions = std::fs::read_to_string(tmp.path().join("out.csv")).unwrap();
+    assert_eq!(decisions.lines().count(), 1 + 3, "header and one row per message:\n{decisions}");
+    let out = wasim(tmp.path())
+        .args(["bill", "-", "--json", "--pricing", "per-message-2025"])
+        .write_stdin(unsorted)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(decimal(&j["total_cost"]), money("0.0625"));
+}
+
+#[test]
+fn bad_files_and_options_exit_2_without_panic() {
+    let tmp = TempDir::new().unwrap();
+    write(tmp.path(), "log.csv", &log_of("2025-07-07T00:00:00Z", "0h BR mk 0.0625"));
+    write(tmp.path(), "empty.csv", "");
+    write(tmp.path(), "short.csv", "time,customer,direction,type,category,country\n2025-07-07T00:00:00Z,c,in\n");
+    let line = |args: &[&str]| one_line(&fails(tmp.path(), args)).to_owned();
+    assert!(line(&["bill", "missing.csv"]).contains("missing.csv"));
+    assert!(line(&["bill", "empty.csv"]).contains("time"));
+    let short = line(&["bill", "short.csv"]);
+    assert!(short.contains("row 1") && short.contains("line 2"), "{short}");
+    let intl = line(&["bill", "log.csv", "--auth-international-from", "2025-01-01"]);
+    assert!(intl.contains("--primary-country"), "{intl}");
+    let tiers = write(tmp.path(), "tiers.csv", "market,category,from,rate\nIndia,marketing,2,0.1\n");
+    let tiers = line(&["bill", "log.csv", "--tiers", tiers.to_str().unwrap()]);
+    assert!(tiers.contains("line 2") && tiers.contains("category"), "{tiers}");
+    // Argument errors come from the argument parser (a usage hint follows the first line).
+    for args in [
+        &["bill", "log.csv", "--timezone", "+25:00"][..],
+        &["bill", "log.csv", "--markup", "ten"][..],
+        &["bill", "log.csv", "--free-tier", "-1"][..],
+        &["bill", "log.csv", "--primary-country", "Brazil"][..],
+    ] {
+        let err = fails(tmp.path(), args);
+        assert!(err.lines().next().unwrap_or("").starts_with("error"), "{args:?}: {err}");
+    }
 }

@@ -1237,3 +1237,158 @@ fn rule_26_provider_fees_apart_from_meta_charges() {
     assert_eq!(run.bill.total_cost(), money("0.0975"));
     assert_eq!(run.bill.provider_fees(&o.fees), (money("0.0040"), money("0.0005"), money("0.00975")));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Terms: markets by date, ordering of ties, models applied outside their own dates.
+
+#[test]
+fn markets_follow_the_dates_of_the_mapping() {
+    let book = book();
+    // per-message-2025, marketing. Card 2025-07-01: Other 0.0604, Rest of Africa 0.0225; card
+    // 2026-01-01: Rest of Asia Pacific 0.0732 (Hong Kong is not listed).
+    // Zimbabwe is in Other until 2025-09-30, in Rest of Africa from 2025-10-01; a well-formed code
+    // that the mapping does not list (XK) is in Other; Hong Kong is in Rest of Asia Pacific until
+    // 2026-06-30. 0.0604 + 0.0225 + 0.0604 + 0.0732 = 0.2165.
+    check(
+        "markets by date",
+        &book,
+        &options("per-message-2025", 0),
+        "2025-09-30T00:00:00Z",
+        "2025-09-30T23:59:59Z ZW mk 0.0604
+         2025-10-01T00:00:00Z ZW mk 0.0225
+         2025-10-01T00:00:00Z XK mk 0.0604
+         2026-06-30T20:00:00Z HK mk 0.0732",
+    );
+    // At +08:00, 2026-06-30 20:00Z is 2026-07-01 in Hong Kong's own market, which card 2026-01-01
+    // does not list: an error naming market, category and card.
+    let e = check_error(&book, &options_tz("per-message-2025", 0, "+08:00"), "2026-06-30T20:00:00Z", "0h HK mk 0");
+    for word in ["Hong Kong", "marketing", "per-message-2025"] {
+        assert!(e.contains(word), "`{word}` missing from: {e}");
+    }
+}
+
+#[test]
+fn ties_inbound_first_then_file_order() {
+    run_cases(&[
+        Case {
+            // The free-form is listed before the inbound of the same instant: the inbound goes
+            // first, so the window is open. At 24h an inbound reopens it at the very instant it
+            // closes.
+            name: "ties: inbound before outbound",
+            pricing: "per-message-2025",
+            allowance: 0,
+            base: "2026-01-05T00:00:00Z",
+            script: "0h  IN ff free
+                     0h  IN in
+                     24h IN ff free
+                     24h IN ut free
+                     24h IN in",
+        },
+        Case {
+            // Two free-form messages at the same instant, one free-form allowed a month: the one
+            // listed first takes it (India service 0.0014 on the other).
+            name: "ties: file order for the allowance",
+            pricing: "per-message-2026",
+            allowance: 1,
+            base: "2026-10-05T00:00:00Z",
+            script: "0h a IN in
+                     0h b IN in
+                     1h b IN ff tier
+                     1h a IN ff 0.0014",
+        },
+    ]);
+}
+
+#[test]
+fn models_applied_outside_their_dates() {
+    run_cases(&[
+        Case {
+            // per-message-2026 in 2024: its earliest card (2026-10-01), India marketing 0.0118,
+            // free-form 0.0014; rule 5's 72 h window applies by the message's date as usual.
+            name: "per-message-2026 in 2024",
+            pricing: "per-message-2026",
+            allowance: 0,
+            base: "2024-03-04T00:00:00Z",
+            script: "0h  IN mk 0.0118
+                     1h  IN in
+                     2h  IN ff 0.0014
+                     3h  IN ep
+                     4h  IN mk free     # opens the entry-point window 4h..76h
+                     75h IN mk free
+                     76h IN mk 0.0118",
+        },
+        Case {
+            // per-message-2025 in 2022: earliest card 2025-07-01 (Brazil marketing 0.0625); the
+            // entry-point window opened on 2022-06-06 lasts 24 h (rule 5 by date).
+            name: "per-message-2025 in 2022",
+            pricing: "per-message-2025",
+            allowance: 0,
+            base: "2022-06-06T00:00:00Z",
+            script: "0h  BR ep
+                     1h  BR mk free     # window 1h..25h
+                     24h BR mk free
+                     25h BR mk 0.0625",
+        },
+        Case {
+            // category-2023 in 2026: its latest card (2024-10-01); service conversations are free
+            // by date (rule 16). Brazil marketing 0.0625.
+            name: "category-2023 in 2026",
+            pricing: "category-2023",
+            allowance: 0,
+            base: "2026-03-02T00:00:00Z",
+            script: "0h BR in
+                     1h BR ff free opens=service
+                     2h BR mk 0.0625 opens=marketing",
+        },
+    ]);
+}
+
+#[test]
+fn volume_tiers_only_price_per_message_models() {
+    // The same tier table (India utility from the 1st: 0.0001) changes nothing under
+    // category-2023 (card 2024-10-01 India utility 0.0014 per conversation) and prices every
+    // charged utility message under per-message-2025.
+    let book = book_with_tiers("market,category,from,rate\nIndia,utility,1,0.0001\n");
+    check(
+        "no tiers for conversations",
+        &book,
+        &options("category-2023", 0),
+        "2024-10-07T00:00:00Z",
+        "0h  IN ut 0.0014 opens=utility
+         24h IN ut 0.0014 opens=utility",
+    );
+    check(
+        "tiers for messages",
+        &book,
+        &options("per-message-2025", 0),
+        "2026-01-05T00:00:00Z",
+        "0h  IN ut 0.0001
+         24h IN ut 0.0001",
+    );
+}
+
+#[test]
+fn rule_24_compares_markets_not_countries() {
+    // A user's per-message-2025 card of 2026-01-01 that gives North America and Mexico an
+    // international rate. A US business: Canada is in its own market (North America), so
+    // domestic 0.0034; Mexico is another market: international 0.0400.
+    let mut book = book();
+    book.add_card_csv(
+        "Market,Currency,Marketing,Utility,Authentication,Authentication-International,Service\n\
+         North America,USD,0.0250,0.0034,0.0034,0.0500,0\n\
+         Mexico,USD,0.0305,0.0085,0.0085,0.0400,0\n",
+        Model::PerMessage2025,
+        wasim::time::Date::parse("2026-01-01").unwrap(),
+        "user card",
+    )
+    .unwrap();
+    check(
+        "rule 24 markets",
+        &book,
+        &options_intl("per-message-2025", "US", "2026-01-01"),
+        "2026-01-05T00:00:00Z",
+        "0h a CA au 0.0034 as=authentication
+         1h b MX au 0.0400 as=authentication_international
+         2h c US au 0.0034 as=authentication",
+    );
+}
