@@ -18,8 +18,8 @@ struct Era {
 
 const ALL: &[&str] = &["IN", "BR", "US", "DE", "ID"];
 
-/// Seconds since the epoch of a UTC midnight (computed once by hand, checked in `eras_are_dated`).
-const ERAS: [Era; 7] = [
+/// Seconds since the epoch of each era's start (computed once by hand, checked in `eras_are_dated`).
+const ERAS: [Era; 8] = [
     // 2022-06-05: the conversation-2022 card prices Brazil (not the others).
     Era { pricing: "conversation-2022", base: 1_654_387_200, countries: &["BR"] },
     // 2024-10-02, card 2024-10-01.
@@ -34,13 +34,24 @@ const ERAS: [Era; 7] = [
     Era { pricing: "auto", base: 1_751_155_200, countries: ALL },
     // 2026-09-29 under auto: per-message-2025 → per-message-2026 on 2026-10-01.
     Era { pricing: "auto", base: 1_790_640_000, countries: ALL },
+    // 2025-06-30 12:00 under auto: the switch of 2025-07-01 twelve hours in (rule 18).
+    Era { pricing: "auto", base: 1_751_284_800, countries: ALL },
 ];
 
 #[test]
 fn eras_are_dated() {
-    let dates = ["2022-06-05", "2024-10-02", "2024-10-30", "2026-01-05", "2026-10-05", "2025-06-29", "2026-09-29"];
+    let dates = [
+        "2022-06-05T00:00:00Z",
+        "2024-10-02T00:00:00Z",
+        "2024-10-30T00:00:00Z",
+        "2026-01-05T00:00:00Z",
+        "2026-10-05T00:00:00Z",
+        "2025-06-29T00:00:00Z",
+        "2026-09-29T00:00:00Z",
+        "2025-06-30T12:00:00Z",
+    ];
     for (era, date) in ERAS.iter().zip(dates) {
-        let t = chrono::DateTime::parse_from_rfc3339(&format!("{date}T00:00:00Z")).unwrap();
+        let t = chrono::DateTime::parse_from_rfc3339(date).unwrap();
         assert_eq!(t.timestamp(), era.base, "{date}");
     }
 }
@@ -74,9 +85,11 @@ fn kind() -> impl Strategy<Value = &'static str> {
 
 fn log() -> impl Strategy<Value = Log> {
     let customers = 1..=4usize;
-    (0..ERAS.len(), customers).prop_flat_map(|(era, n)| {
+    // Times on a grid of whole hours (so windows' edges are often hit) or of minutes.
+    let unit = prop_oneof![Just(3600i64), Just(60i64)];
+    (0..ERAS.len(), customers, unit).prop_flat_map(|(era, n, unit)| {
         let countries = ERAS[era].countries;
-        let message = (0..4 * 24 * 60i64, 0..n, kind(), prop::bool::weighted(0.1));
+        let message = (0..4 * 24 * 3600 / unit, 0..n, kind(), prop::bool::weighted(0.1));
         (
             Just(era),
             prop::collection::vec(prop::sample::select(countries), n),
@@ -84,13 +97,13 @@ fn log() -> impl Strategy<Value = Log> {
             prop_oneof![Just(0u64), Just(2u64)],
             any::<bool>(),
         )
-            .prop_map(|(era, countries, raw, allowance, tiers)| {
-                // Minutes plus the index in seconds: every time is distinct.
+            .prop_map(move |(era, countries, raw, allowance, tiers)| {
+                // Grid time plus the index in seconds: every time is distinct.
                 let messages = raw
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (minute, customer, kind, failed))| Msg {
-                        at: minute * 60 + i as i64,
+                    .map(|(i, (slot, customer, kind, failed))| Msg {
+                        at: slot * unit + i as i64,
                         customer,
                         kind,
                         failed,
@@ -259,5 +272,214 @@ proptest! {
             }
         }
         prop_assert_eq!(sum, whole.total_cost());
+    }
+}
+
+/// A reference model written straight from rules.md (rules 1, 2, 5, 7–9, 11–16, 18–20, 22),
+/// for one customer's messages in time order with distinct times, allowances and tiers off and
+/// no authentication-international. It says, per message: what became of it, whether it is
+/// charged and under which category, and which conversation it opened.
+mod reference {
+    const H: i64 = 3600;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Fate {
+        Received,
+        Delivered,
+        Blocked,
+        Failed,
+    }
+
+    /// (fate, charged category, opened conversation)
+    pub type Verdict = (Fate, Option<&'static str>, Option<&'static str>);
+
+    fn day(date: &str) -> i64 {
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
+            / 86_400
+    }
+
+    fn model_on(pricing: &str, t: i64) -> &'static str {
+        let d = t.div_euclid(86_400);
+        match pricing {
+            "auto" if d < day("2023-06-01") => "conversation-2022",
+            "auto" if d < day("2025-07-01") => "category-2023",
+            "auto" if d < day("2026-10-01") => "per-message-2025",
+            "auto" => "per-message-2026",
+            "conversation-2022" => "conversation-2022",
+            "category-2023" => "category-2023",
+            "per-message-2025" => "per-message-2025",
+            _ => "per-message-2026",
+        }
+    }
+
+    #[derive(Default)]
+    struct State {
+        last_inbound: Option<i64>,
+        armed: Option<i64>,
+        window: Option<(i64, i64)>,
+        /// The model the open conversations belong to.
+        model: Option<&'static str>,
+        /// conversation-2022: (until, user-initiated).
+        conversation: Option<i64>,
+        /// category-2023: until, per category.
+        categories: [(&'static str, i64); 4],
+        /// Rule 18.
+        carried_utility: Option<i64>,
+    }
+
+    /// `messages`: (time in seconds since the epoch, kind, failed), sorted by time.
+    pub fn decide(pricing: &str, messages: &[(i64, &str, bool)]) -> Vec<Verdict> {
+        let mut s = State {
+            categories: [
+                ("marketing", i64::MIN),
+                ("utility", i64::MIN),
+                ("authentication", i64::MIN),
+                ("service", i64::MIN),
+            ],
+            ..State::default()
+        };
+        let mut out = Vec::new();
+        for &(t, kind, failed) in messages {
+            let csw = s.last_inbound.is_some_and(|l| l <= t && t < l + 24 * H);
+            let in_window = s.window.is_some_and(|(from, until)| from <= t && t < until);
+            if kind == "in" || kind == "ep" {
+                // Rules 1 and 5.
+                s.last_inbound = Some(t);
+                if kind == "ep" && !in_window {
+                    s.armed = Some(t);
+                }
+                out.push((Fate::Received, None, None));
+                continue;
+            }
+            if kind == "ff" && !csw {
+                out.push((Fate::Blocked, None, None));
+                continue;
+            }
+            if failed {
+                out.push((Fate::Failed, None, None));
+                continue;
+            }
+            // Rule 5: the first delivered outbound after arming.
+            let mut opens_window = false;
+            if let Some(te) = s.armed.take()
+                && t < te + 24 * H
+            {
+                let long = t.div_euclid(86_400) >= day("2023-03-01");
+                s.window = Some((t, t + if long { 72 * H } else { 24 * H }));
+                opens_window = true;
+            }
+            let in_window = in_window || opens_window;
+            let model = model_on(pricing, t);
+            if s.model != Some(model) {
+                // Conversations do not cross a switch, except rule 18 under auto.
+                s.carried_utility =
+                    (pricing == "auto" && s.model == Some("category-2023") && model == "per-message-2025")
+                        .then_some(s.categories[1].1);
+                s.conversation = None;
+                for c in &mut s.categories {
+                    c.1 = i64::MIN;
+                }
+                s.model = Some(model);
+            }
+            let category = match kind {
+                "mk" => "marketing",
+                "ut" => "utility",
+                "au" => "authentication",
+                _ => "service",
+            };
+            let verdict = match model {
+                "conversation-2022" => {
+                    if opens_window {
+                        s.conversation = None;
+                        (None, Some("entry_point"))
+                    } else if in_window || s.conversation.is_some_and(|until| t < until) {
+                        (None, None)
+                    } else {
+                        s.conversation = Some(t + 24 * H);
+                        let kind = if csw { "user_initiated" } else { "business_initiated" };
+                        (Some(kind), Some(kind))
+                    }
+                }
+                "category-2023" => {
+                    if opens_window {
+                        for c in &mut s.categories {
+                            c.1 = i64::MIN;
+                        }
+                        (None, Some("entry_point"))
+                    } else if in_window {
+                        (None, None)
+                    } else if kind == "ff" {
+                        if s.categories.iter().any(|c| t < c.1) {
+                            (None, None)
+                        } else {
+                            s.categories[3].1 = t + 24 * H;
+                            let free = t.div_euclid(86_400) >= day("2024-11-01");
+                            (if free { None } else { Some("service") }, Some("service"))
+                        }
+                    } else {
+                        let slot = s.categories.iter_mut().find(|c| c.0 == category).unwrap();
+                        if t < slot.1 {
+                            (None, None)
+                        } else {
+                            slot.1 = t + 24 * H;
+                            (Some(category), Some(category))
+                        }
+                    }
+                }
+                per_message => {
+                    let per_2026 = per_message == "per-message-2026";
+                    if in_window {
+                        (None, None)
+                    } else {
+                        match kind {
+                            "mk" | "au" => (Some(category), None),
+                            "ut" if !per_2026 && (csw || s.carried_utility.is_some_and(|u| t < u)) => (None, None),
+                            "ut" => (Some(category), None),
+                            _ if per_2026 => (Some("service"), None),
+                            _ => (None, None),
+                        }
+                    }
+                }
+            };
+            out.push((Fate::Delivered, verdict.0, verdict.1));
+        }
+        out
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The library agrees, message by message, with the reference model of the rules.
+    #[test]
+    fn agrees_with_a_reference_model_of_the_rules(log in log()) {
+        let log = Log { allowance: 0, tiers: false, ..log };
+        let (book, options) = setup(&log);
+        let (_, decisions) = bill_csv(&csv(&log, &in_order(&log)), &book, &options).unwrap();
+        let decided = by_message(&log, &decisions);
+        let base = ERAS[log.era].base;
+        for customer in 0..log.countries.len() {
+            let mut mine: Vec<&Msg> = log.messages.iter().filter(|m| m.customer == customer).collect();
+            mine.sort_by_key(|m| m.at);
+            let input: Vec<(i64, &str, bool)> = mine.iter().map(|m| (base + m.at, m.kind, m.failed)).collect();
+            let verdicts = reference::decide(ERAS[log.era].pricing, &input);
+            for (m, (fate, charged, opened)) in mine.iter().zip(verdicts) {
+                let d = &decided[&(format!("c{customer}"), m.at)];
+                let got_fate = match d.priced.decision.outcome {
+                    Outcome::Received => reference::Fate::Received,
+                    Outcome::Delivered => reference::Fate::Delivered,
+                    Outcome::Blocked => reference::Fate::Blocked,
+                    Outcome::Failed => reference::Fate::Failed,
+                    Outcome::Suppressed => panic!("logs never suppress"),
+                };
+                let got_charged = d.priced.charged.then(|| d.priced.category().map_or("-", |c| c.id()));
+                let got_opened = d.priced.decision.opened.conversation.map(|c| c.id());
+                prop_assert_eq!(
+                    (got_fate, got_charged, got_opened),
+                    (fate, charged, opened),
+                    "customer c{} at +{}s ({}): {}", customer, m.at, m.kind, d.priced.reason.text()
+                );
+            }
+        }
     }
 }
