@@ -19,7 +19,7 @@ struct Era {
 const ALL: &[&str] = &["IN", "BR", "US", "DE", "ID"];
 
 /// Seconds since the epoch of each era's start (computed once by hand, checked in `eras_are_dated`).
-const ERAS: [Era; 8] = [
+const ERAS: [Era; 10] = [
     // 2022-06-05: the conversation-2022 card prices Brazil (not the others).
     Era { pricing: "conversation-2022", base: 1_654_387_200, countries: &["BR"] },
     // 2024-10-02, card 2024-10-01.
@@ -36,6 +36,10 @@ const ERAS: [Era; 8] = [
     Era { pricing: "auto", base: 1_790_640_000, countries: ALL },
     // 2025-06-30 12:00 under auto: the switch of 2025-07-01 twelve hours in (rule 18).
     Era { pricing: "auto", base: 1_751_284_800, countries: ALL },
+    // 2026-10-30: per-message-2026 across a month (the free-form allowance starts again).
+    Era { pricing: "per-message-2026", base: 1_793_318_400, countries: ALL },
+    // 2022-06-29: conversation-2022 across a month (the free tier starts again).
+    Era { pricing: "conversation-2022", base: 1_656_460_800, countries: &["BR"] },
 ];
 
 #[test]
@@ -49,6 +53,8 @@ fn eras_are_dated() {
         "2025-06-29T00:00:00Z",
         "2026-09-29T00:00:00Z",
         "2025-06-30T12:00:00Z",
+        "2026-10-30T00:00:00Z",
+        "2022-06-29T00:00:00Z",
     ];
     for (era, date) in ERAS.iter().zip(dates) {
         let t = chrono::DateTime::parse_from_rfc3339(date).unwrap();
@@ -298,7 +304,7 @@ mod reference {
             / 86_400
     }
 
-    fn model_on(pricing: &str, t: i64) -> &'static str {
+    pub fn model_on(pricing: &str, t: i64) -> &'static str {
         let d = t.div_euclid(86_400);
         match pricing {
             "auto" if d < day("2023-06-01") => "conversation-2022",
@@ -450,36 +456,57 @@ mod reference {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// The library agrees, message by message, with the reference model of the rules.
+    /// The library agrees, message by message, with the reference model of the rules, free tiers
+    /// and allowances (rules 10, 16, 23) included.
     #[test]
-    fn agrees_with_a_reference_model_of_the_rules(log in log()) {
-        let log = Log { allowance: 0, tiers: false, ..log };
+    fn agrees_with_a_reference_model_of_the_rules(log in log(), allowance in 0..3u64) {
+        let log = Log { allowance, tiers: false, ..log };
         let (book, options) = setup(&log);
         let (_, decisions) = bill_csv(&csv(&log, &in_order(&log)), &book, &options).unwrap();
         let decided = by_message(&log, &decisions);
         let base = ERAS[log.era].base;
+        let pricing = ERAS[log.era].pricing;
+        // Each customer alone, in time order.
+        let mut expected = Vec::new();
         for customer in 0..log.countries.len() {
             let mut mine: Vec<&Msg> = log.messages.iter().filter(|m| m.customer == customer).collect();
             mine.sort_by_key(|m| m.at);
             let input: Vec<(i64, &str, bool)> = mine.iter().map(|m| (base + m.at, m.kind, m.failed)).collect();
-            let verdicts = reference::decide(ERAS[log.era].pricing, &input);
-            for (m, (fate, charged, opened)) in mine.iter().zip(verdicts) {
-                let d = &decided[&(format!("c{customer}"), m.at)];
-                let got_fate = match d.priced.decision.outcome {
-                    Outcome::Received => reference::Fate::Received,
-                    Outcome::Delivered => reference::Fate::Delivered,
-                    Outcome::Blocked => reference::Fate::Blocked,
-                    Outcome::Failed => reference::Fate::Failed,
-                    Outcome::Suppressed => panic!("logs never suppress"),
-                };
-                let got_charged = d.priced.charged.then(|| d.priced.category().map_or("-", |c| c.id()));
-                let got_opened = d.priced.decision.opened.conversation.map(|c| c.id());
-                prop_assert_eq!(
-                    (got_fate, got_charged, got_opened),
-                    (fate, charged, opened),
-                    "customer c{} at +{}s ({}): {}", customer, m.at, m.kind, d.priced.reason.text()
-                );
+            expected.extend(mine.into_iter().zip(reference::decide(pricing, &input)));
+        }
+        // Then the business's allowances: the first N of each calendar month and model, in time
+        // order, of conversations (conversation-2022), service conversations (category-2023,
+        // charged ones only: from 2024-11-01 they are free anyway) and free-form messages
+        // (per-message-2026) are free.
+        expected.sort_by_key(|(m, _)| m.at);
+        let mut used: BTreeMap<(String, &str), u64> = BTreeMap::new();
+        for (m, verdict) in &mut expected {
+            let t = base + m.at;
+            if matches!(verdict.1, Some("service" | "user_initiated" | "business_initiated")) {
+                let month = chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m").to_string();
+                let n = used.entry((month, reference::model_on(pricing, t))).or_insert(0);
+                if *n < allowance {
+                    *n += 1;
+                    verdict.1 = None;
+                }
             }
+        }
+        for (m, (fate, charged, opened)) in expected {
+            let d = &decided[&(format!("c{}", m.customer), m.at)];
+            let got_fate = match d.priced.decision.outcome {
+                Outcome::Received => reference::Fate::Received,
+                Outcome::Delivered => reference::Fate::Delivered,
+                Outcome::Blocked => reference::Fate::Blocked,
+                Outcome::Failed => reference::Fate::Failed,
+                Outcome::Suppressed => panic!("logs never suppress"),
+            };
+            let got_charged = d.priced.charged.then(|| d.priced.category().map_or("-", |c| c.id()));
+            let got_opened = d.priced.decision.opened.conversation.map(|c| c.id());
+            prop_assert_eq!(
+                (got_fate, got_charged, got_opened),
+                (fate, charged, opened),
+                "customer c{} at +{}s ({}): {}", m.customer, m.at, m.kind, d.priced.reason.text()
+            );
         }
     }
 }
