@@ -352,3 +352,34 @@ fn bad_files_and_options_exit_2_without_panic() {
         assert!(err.lines().next().unwrap_or("").starts_with("error"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn user_cards_tiers_and_authentication_international_from_the_command_line() {
+    let tmp = TempDir::new().unwrap();
+    // P4 with A = 1: India authentication (card 2026-01-01, 0.0014) from the 2nd at 0.0010.
+    // 0.0014 + 0.0010 + 0.0010 = 0.0034.
+    write(tmp.path(), "tiers.csv", "market,category,from,rate\nIndia,authentication,2,0.0010\n");
+    write(tmp.path(), "log.csv", &log_of("2026-01-05T00:00:00Z", "0h IN au 0.0014\n1h IN au 0.0010\n2h IN au 0.0010"));
+    let j = bill_json(tmp.path(), &["log.csv", "--pricing", "per-message-2025", "--tiers", "tiers.csv"]);
+    assert_eq!(decimal(&j["total_cost"]), money("0.0034"));
+    assert_eq!(j["charged"]["authentication"], 3);
+    // A Brazilian business eligible from 2026-01-01: India's international rate 0.0280, three times.
+    let j = bill_json(
+        tmp.path(),
+        &["log.csv", "--pricing", "auto", "--primary-country", "BR", "--auth-international-from", "2026-01-01"],
+    );
+    assert_eq!(decimal(&j["total_cost"]), money("0.0840"));
+    assert_eq!(j["charged"]["authentication_international"], 3);
+    assert_eq!(decimal(&j["cost_by_category"]["authentication_international"]), money("0.0840"));
+    // A card whose name gives no model and date replaces every card of --pricing: 0.5 each.
+    write(
+        tmp.path(),
+        "mine.csv",
+        "Market,Currency,Marketing,Utility,Authentication,Authentication-International,Service\nIndia,USD,0.9,0.5,0.5,,0\n",
+    );
+    let j = bill_json(tmp.path(), &["log.csv", "--pricing", "per-message-2025", "--rates", "mine.csv"]);
+    assert_eq!(decimal(&j["total_cost"]), money("1.5"));
+    // Under auto it cannot tell which model the card is for.
+    let err = fails(tmp.path(), &["bill", "log.csv", "--rates", "mine.csv"]);
+    assert!(one_line(&err).contains("mine.csv"), "{err}");
+}
