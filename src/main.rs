@@ -316,8 +316,33 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Parses the command line; a usage error is one line on stderr and exit code 2.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|err| {
+        use clap::error::ErrorKind;
+        if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+            || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        {
+            let _ = err.print();
+            return if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        let text = err.render().to_string();
+        let first: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+        eprintln!("{} (see --help)", first.join(" "));
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    match run(cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
