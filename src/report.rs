@@ -262,6 +262,19 @@ impl FreeReason {
         }
     }
 
+    /// A short name for table headers.
+    #[must_use]
+    pub fn short(self) -> &'static str {
+        match self {
+            FreeReason::ServiceWindow => "Service window",
+            FreeReason::EntryPoint => "Entry point",
+            FreeReason::OpenConversation => "Open conversation",
+            FreeReason::Allowance => "Allowance",
+            FreeReason::FreeForm => "Free-form",
+            FreeReason::ServiceConversation => "Service conversation",
+        }
+    }
+
     /// How a delivered business message's reason counts in the paid/free split: `Some(None)`
     /// for paid, `Some(Some(r))` for free because of `r`, `None` for messages that are neither
     /// (inbound, blocked, suppressed, failed).
@@ -455,10 +468,15 @@ pub fn write_report(dir: &Path, data: &ReportData) -> Result<ReportFiles, Report
     Ok(files)
 }
 
-/// An amount as a reader sees it in a table: the exact decimal when given, else rounded.
+/// An amount as a reader sees it in a table: the exact decimal when given (every digit kept,
+/// thousands grouped), else the float rounded.
 #[must_use]
 pub fn amount_text(a: &Amount) -> String {
-    a.exact.clone().unwrap_or_else(|| money_text(a.value))
+    match &a.exact {
+        Some(e) if e.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') => group_thousands(e),
+        Some(e) => e.clone(),
+        None => money_text(a.value),
+    }
 }
 
 /// A float amount rounded for reading: two decimals with thousands separators, four below 1.
@@ -467,6 +485,8 @@ pub fn money_text(v: f64) -> String {
     if !v.is_finite() {
         return "n/a".to_string();
     }
+    // `+ 0.0` turns -0 (an empty float sum) into 0.
+    let v = v + 0.0;
     let decimals = if v.abs() < 1.0 && v != 0.0 { 4 } else { 2 };
     group_thousands(&format!("{v:.decimals$}"))
 }
@@ -477,6 +497,7 @@ pub fn count_text(v: f64) -> String {
     if !v.is_finite() {
         return "n/a".to_string();
     }
+    let v = v + 0.0;
     let decimals = if v.abs() < 10.0 && v.fract() != 0.0 { 1 } else { 0 };
     group_thousands(&format!("{v:.decimals$}"))
 }
@@ -512,6 +533,10 @@ mod tests {
         assert_eq!(money_text(999.0), "999.00");
         assert_eq!(count_text(12345.0), "12,345");
         assert_eq!(count_text(2.5), "2.5");
+        assert_eq!(count_text(std::iter::empty::<f64>().sum()), "0");
+        assert_eq!(money_text(-0.0), "0.00");
+        assert_eq!(amount_text(&Amount { value: 0.0, exact: Some("1234567.000001".into()) }), "1,234,567.000001");
+        assert_eq!(amount_text(&Amount::float(1234.5)), "1,234.50");
     }
 
     #[test]

@@ -61,6 +61,10 @@ fn svg_texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
+fn ungroup(s: &str) -> String {
+    s.replace(',', "")
+}
+
 fn cells(row: &str) -> Vec<String> {
     row.split("<td").skip(1).map(|c| c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()].to_string()).collect()
 }
@@ -150,16 +154,19 @@ fn the_report_shows_the_datas_numbers() {
     let html = fs::read_to_string(&files.report).unwrap();
     for c in &data.costs {
         let r = row(&html, "costs", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", c.strategy, c.pricing));
-        let cells = cells(r);
-        assert_eq!(cells[0], c.pricing);
-        assert_eq!(cells[1], c.strategy);
+        let totals = cells(r);
+        assert_eq!(totals[0], c.pricing);
+        assert_eq!(totals[1], c.strategy);
+        // The exact decimals, digit for digit (thousands grouped for reading).
         let exact = |a: &wasim::report::Amount| a.exact.clone().unwrap();
-        assert_eq!(cells[2], exact(&c.total.mean));
-        assert_eq!(cells[4], exact(&c.total.p50));
-        assert_eq!(cells[5], exact(&c.total.p90));
-        assert_eq!(cells[6], exact(&c.total.p95));
+        assert_eq!(ungroup(&totals[2]), exact(&c.total.mean));
+        assert_eq!(ungroup(&totals[4]), exact(&c.total.p50));
+        assert_eq!(ungroup(&totals[5]), exact(&c.total.p90));
+        assert_eq!(ungroup(&totals[6]), exact(&c.total.p95));
+        let r = row(&html, "categories", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", c.strategy, c.pricing));
+        let by_cat: Vec<String> = cells(r)[2..].iter().map(|c| ungroup(c)).collect();
         for b in &c.by_category {
-            assert!(cells[7..].contains(&exact(&b.mean)), "{:?} of {} {}", b.category, c.strategy, c.pricing);
+            assert!(by_cat.contains(&exact(&b.mean)), "{:?} of {} {}", b.category, c.strategy, c.pricing);
         }
     }
     for d in &data.distributions {
@@ -169,7 +176,7 @@ fn the_report_shows_the_datas_numbers() {
     }
     for m in &data.markets {
         let r = row(&html, "markets", &format!("data-market=\"{}\"", m.market));
-        assert!(cells(r).contains(&m.mean.exact.clone().unwrap()));
+        assert!(cells(r).iter().any(|c| ungroup(c) == m.mean.exact.clone().unwrap()));
     }
     for m in &data.messages {
         let r = row(&html, "messages", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", m.strategy, m.pricing));
@@ -179,7 +186,8 @@ fn the_report_shows_the_datas_numbers() {
     let answer = &html[html.find("id=\"headline\"").unwrap()..];
     let answer = &answer[..answer.find("</div>").unwrap()];
     assert!(answer.contains(&format!("<b>{}</b> is the cheapest", headline.cheapest)));
-    assert!(answer.contains(&format!("USD {}", headline.saving.exact.clone().unwrap())));
+    assert!(answer.contains(&format!("USD {}", amount_text(&headline.saving))));
+    assert!(ungroup(&amount_text(&headline.saving)) == headline.saving.exact.clone().unwrap());
     assert!(answer.contains(&headline.compared_with));
 }
 
@@ -271,4 +279,45 @@ fn an_unwritable_destination_is_an_error_not_a_panic() {
     let err = write_report(&file, &sample(5, 3)).unwrap_err();
     assert!(matches!(err, ReportError::Io { .. }), "{err}");
     assert!(err.to_string().contains("not-a-folder"));
+}
+
+/// Whether a PNG has at least `min` pixels of exactly this colour.
+fn has_colour(path: &Path, rgb: (u8, u8, u8), min: usize) -> bool {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    buf[..info.buffer_size()].chunks(channels).filter(|p| (p[0], p[1], p[2]) == rgb).count() >= min
+}
+
+#[test]
+fn a_colour_means_the_same_strategy_or_category_on_every_chart() {
+    use wasim::report::charts::{category_colour, pricing_colour, strategy_colour};
+    let data = sample(60, 50);
+    let (dir, _) = render(&data);
+    let png = |name: &str| dir.path().join("charts").join(format!("{name}.png"));
+    for s in &data.strategies {
+        let c = strategy_colour(&data, s);
+        for chart in ["spend-over-time", "total-cost-distribution", "cost-by-market"] {
+            assert!(has_colour(&png(chart), (c.0, c.1, c.2), 50), "{s} not drawn in its colour on {chart}");
+        }
+    }
+    for cat in [CostCategory::Marketing, CostCategory::Utility, CostCategory::Service] {
+        let c = category_colour(cat);
+        assert!(has_colour(&png("cost-by-category"), (c.0, c.1, c.2), 500), "{cat:?}");
+    }
+    for m in &data.pricing_models {
+        let c = pricing_colour(m);
+        assert!(has_colour(&png("pricing-models"), (c.0, c.1, c.2), 500), "{m}");
+    }
+    // A strategy keeps its colour when others are missing from a chart's data.
+    let mut only_last = data.clone();
+    let last = data.strategies.last().unwrap().clone();
+    only_last.daily.retain(|d| d.strategy == last);
+    let (dir2, _) = render(&only_last);
+    let spend = dir2.path().join("charts").join("spend-over-time.png");
+    let (own, other) = (strategy_colour(&data, &last), strategy_colour(&data, &data.strategies[0]));
+    assert!(has_colour(&spend, (own.0, own.1, own.2), 50));
+    assert!(!has_colour(&spend, (other.0, other.1, other.2), 1));
 }

@@ -232,7 +232,7 @@ const TEXT: RGBColor = rgb(0x22_22_22);
 const MUTED: RGBColor = rgb(0x59_59_59);
 const GRID: RGBColor = rgb(0xE3_E3_E3);
 const AXIS: RGBColor = rgb(0x88_88_88);
-const BUDGET: RGBColor = rgb(0xB0_00_20);
+const BUDGET: RGBColor = rgb(0x11_11_11);
 const MARKER: RGBColor = rgb(0x44_44_44);
 const PAID: RGBColor = rgb(0xC4_4E_52);
 
@@ -404,9 +404,9 @@ fn header<DB: DrawingBackend>(
 ) -> Result<Area<DB>, DErr<DB>> {
     let (w, _) = root.dim_in_pixel();
     let w = w as i32;
-    let sub_style = muted(15.0);
+    let sub_style = muted(17.0);
     let sub_lines = wrap(root, subtitle, &sub_style, w - 2 * PAD)?;
-    let legend_style = text(14.0);
+    let legend_style = text(16.0);
     let swatch_w = 26;
     // Lay the legend out in rows that fit the width.
     let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
@@ -423,15 +423,15 @@ fn header<DB: DrawingBackend>(
         x += width + 22;
     }
     let legend_rows = if legend.is_empty() { 0 } else { rows.len() as i32 };
-    let title_h = 34;
-    let sub_h = 20 * sub_lines.len() as i32;
-    let height = 14 + title_h + sub_h + 8 + legend_rows * 24 + 6;
+    let title_h = 40;
+    let sub_h = 23 * sub_lines.len() as i32;
+    let height = 14 + title_h + sub_h + 8 + legend_rows * 26 + 6;
     let (top, body) = root.split_vertically(height);
-    top.draw(&Text::new(title.to_string(), (PAD, 14), bold(24.0)))?;
+    top.draw(&Text::new(title.to_string(), (PAD, 14), bold(28.0)))?;
     let mut y = 14 + title_h;
     for line in &sub_lines {
         top.draw(&Text::new(line.clone(), (PAD, y), sub_style.clone()))?;
-        y += 20;
+        y += 23;
     }
     y += 8;
     for row in rows.iter().filter(|r| !r.is_empty()) {
@@ -440,7 +440,7 @@ fn header<DB: DrawingBackend>(
             draw_swatch(&top, it, (x, y))?;
             top.draw(&Text::new(it.label.clone(), (x + swatch_w + 6, y + 2), legend_style.clone()))?;
         }
-        y += 24;
+        y += 26;
     }
     Ok(body)
 }
@@ -493,8 +493,8 @@ fn draw_hbars<DB: DrawingBackend>(
 ) -> Result<(), DErr<DB>> {
     let (aw, _) = area.dim_in_pixel();
     let aw = aw as i32;
-    let label_style = text(15.0);
-    let note_style = text(14.0);
+    let label_style = text(17.0);
+    let note_style = text(16.0);
     let max_label = aw / 3;
     let mut labels = Vec::with_capacity(rows.len());
     let mut label_w = 40;
@@ -550,8 +550,8 @@ fn draw_hbars<DB: DrawingBackend>(
         .x_label_formatter(ticks)
         .y_label_formatter(&label_of)
         .x_desc(x_desc)
-        .label_style(text(14.0))
-        .axis_desc_style(text(15.0))
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS)
@@ -566,7 +566,7 @@ fn draw_hbars<DB: DrawingBackend>(
                     AXIS.stroke_width(1),
                 )))?;
             }
-            let style = bold(15.0).pos(Pos::new(HPos::Left, VPos::Center));
+            let style = bold(17.0).pos(Pos::new(HPos::Left, VPos::Center));
             chart.plotting_area().draw(&(EmptyElement::at((0.0, y)) + Text::new(r.label.clone(), (6, 0), style)))?;
             continue;
         }
@@ -837,8 +837,8 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         .y_label_formatter(&tick_money(top))
         .x_desc("Date")
         .y_desc(money_desc(data, "Cost per day"))
-        .label_style(text(14.0))
-        .axis_desc_style(text(15.0))
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS)
@@ -855,7 +855,7 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         chart.draw_series(LineSeries::new(line, c.stroke_width(2)))?;
     }
     // Markers: dashed lines, labels stacked so they never overlap.
-    let label_style = text(13.0);
+    let label_style = text(15.0);
     let mut levels: Vec<i32> = Vec::new();
     for (i, label) in markers {
         let x = i as f64;
@@ -878,7 +878,7 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
             }
         };
         levels[level] = right;
-        let dy = 4 + 18 * level as i32;
+        let dy = 4 + 20 * level as i32;
         let style = if right_side {
             label_style.pos(Pos::new(HPos::Left, VPos::Top))
         } else {
@@ -940,7 +940,7 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
     let n = dists.len();
     let centre = |i: usize| (n - i) as f64 - 0.5;
     let keys: Vec<f64> = (0..n).map(centre).collect();
-    let label_style = text(15.0);
+    let label_style = text(17.0);
     let (aw, _) = body.dim_in_pixel();
     let mut labels = Vec::new();
     let mut label_w = 40;
@@ -966,14 +966,14 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         .x_label_formatter(&tick_money(x_max.abs().max(x_min.abs())))
         .y_label_formatter(&label_of)
         .x_desc(x_desc)
-        .label_style(text(14.0))
-        .axis_desc_style(text(15.0))
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS)
         .draw()?;
     let (plot_right, _) = chart.backend_coord(&(x_max, 0.0));
-    let note_style = text(14.0);
+    let note_style = text(16.0);
     for (i, d) in dists.iter().enumerate() {
         let y = centre(i);
         let c = strategy_colour(data, &d.strategy);
@@ -1009,7 +1009,7 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         let (px, _) = chart.backend_coord(&(b, y));
         let w = text_width(&body, &label, &note_style)?;
         let (dx, h) = if px + 6 + w <= plot_right { (6, HPos::Left) } else { (-6, HPos::Right) };
-        let style = note_style.color(&BUDGET).pos(Pos::new(h, VPos::Bottom));
+        let style = bold(16.0).pos(Pos::new(h, VPos::Bottom));
         chart.plotting_area().draw(&(EmptyElement::at((b, y + 0.3)) + Text::new(label, (dx, 0), style)))?;
     }
     Ok(())
@@ -1060,7 +1060,7 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
     let group_px = (aw as i32 - 130) / g.max(1) as i32;
     let mut labels = Vec::new();
     for (name, _) in &groups {
-        labels.push(fit(&body, name, &text(14.0), group_px - 8)?);
+        labels.push(fit(&body, name, &text(16.0), group_px - 8)?);
     }
     let label_of = |x: &f64| labels.get(x.floor().max(0.0) as usize).cloned().unwrap_or_default();
     let mut chart = ChartBuilder::on(&body)
@@ -1079,8 +1079,8 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
         .y_label_formatter(&tick_money(top))
         .x_desc("Market")
         .y_desc(money_desc(data, "Mean cost per replication"))
-        .label_style(text(14.0))
-        .axis_desc_style(text(15.0))
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS)

@@ -32,6 +32,8 @@ h2 { margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.95em; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
 th { background: #fafafa; }
+td.name { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1.5em 0; }
 figure svg { width: 100%; height: auto; max-width: 1200px; border: 1px solid #eee; }
@@ -134,28 +136,21 @@ fn numf(v: f64) -> String {
 
 fn cost_table(h: &mut String, data: &ReportData) {
     let cur = escape(&data.currency);
-    let cats: Vec<_> = super::CostCategory::ALL
-        .into_iter()
-        .filter(|c| data.costs.iter().any(|s| s.by_category.iter().any(|b| b.category == *c)))
-        .collect();
     let _ = writeln!(
         h,
         "<h2>Cost per strategy and pricing model</h2>\n<p class=\"note\">Total cost per replication, {cur}: mean \
-         with its 95% confidence interval, and percentiles across replications; then the mean by category.</p>"
+         with its 95% confidence interval, and percentiles across replications.</p>"
     );
-    h.push_str("<table id=\"costs\">\n<tr><th>Pricing</th><th>Strategy</th><th class=\"num\">Mean</th>");
     h.push_str(
-        "<th class=\"num\">95% CI</th><th class=\"num\">P50</th><th class=\"num\">P90</th><th class=\"num\">P95</th>",
+        "<div class=\"scroll\"><table id=\"costs\">\n<tr><th>Pricing</th><th>Strategy</th><th class=\"num\">Mean</th>",
     );
-    for c in &cats {
-        let _ = write!(h, "<th class=\"num\">{}</th>", escape(c.label()));
-    }
-    h.push_str("</tr>\n");
+    h.push_str("<th class=\"num\">95% CI</th><th class=\"num\">P50</th><th class=\"num\">P90</th><th class=\"num\">P95</th></tr>\n");
     for c in &data.costs {
         let t = &c.total;
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td>{}</td><td>{}</td>{}<td class=\"num\">{} – {}</td>{}{}{}",
+            "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td class=\"name\">{}</td><td class=\"name\">{}</td>{}\
+             <td class=\"num\">{} – {}</td>{}{}{}</tr>",
             escape(&c.strategy),
             escape(&c.pricing),
             escape(&c.pricing),
@@ -167,6 +162,31 @@ fn cost_table(h: &mut String, data: &ReportData) {
             num(&t.p90),
             num(&t.p95),
         );
+    }
+    h.push_str("</table></div>\n");
+
+    let cats: Vec<_> = super::CostCategory::ALL
+        .into_iter()
+        .filter(|c| data.costs.iter().any(|s| s.by_category.iter().any(|b| b.category == *c)))
+        .collect();
+    if cats.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<h3>By category</h3>\n<p class=\"note\">Mean cost per replication, {cur}.</p>");
+    h.push_str("<div class=\"scroll\"><table id=\"categories\">\n<tr><th>Pricing</th><th>Strategy</th>");
+    for c in &cats {
+        let _ = write!(h, "<th class=\"num\">{}</th>", escape(c.label()));
+    }
+    h.push_str("</tr>\n");
+    for c in &data.costs {
+        let _ = write!(
+            h,
+            "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td class=\"name\">{}</td><td class=\"name\">{}</td>",
+            escape(&c.strategy),
+            escape(&c.pricing),
+            escape(&c.pricing),
+            escape(&c.strategy),
+        );
         for cat in &cats {
             match c.by_category.iter().find(|b| b.category == *cat) {
                 Some(b) => h.push_str(&num(&b.mean)),
@@ -175,7 +195,7 @@ fn cost_table(h: &mut String, data: &ReportData) {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
 }
 
 fn budget_table(h: &mut String, data: &ReportData) {
@@ -223,9 +243,9 @@ fn message_table(h: &mut String, data: &ReportData) {
         "<h2>Messages: paid and free</h2>\n<p class=\"note\">Delivered business messages per replication (mean): \
          charged at a rate, or free and why.</p>\n",
     );
-    h.push_str("<table id=\"messages\">\n<tr><th>Pricing</th><th>Strategy</th><th class=\"num\">Paid</th>");
+    h.push_str("<div class=\"scroll\"><table id=\"messages\">\n<tr><th>Pricing</th><th>Strategy</th><th class=\"num\">Paid</th>");
     for r in &reasons {
-        let _ = write!(h, "<th class=\"num\">{}</th>", escape(r.label()));
+        let _ = write!(h, "<th class=\"num\" title=\"{}\">Free: {}</th>", escape(r.label()), escape(r.short()));
     }
     h.push_str("<th class=\"num\">Free share</th></tr>\n");
     for m in &data.messages {
@@ -233,7 +253,7 @@ fn message_table(h: &mut String, data: &ReportData) {
         let total = m.paid + free;
         let _ = write!(
             h,
-            "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+            "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"num\">{}</td>",
             escape(&m.strategy),
             escape(&m.pricing),
             escape(&m.pricing),
@@ -247,7 +267,7 @@ fn message_table(h: &mut String, data: &ReportData) {
         let share = if total > 0.0 { free / total * 100.0 } else { 0.0 };
         let _ = writeln!(h, "<td class=\"num\">{share:.1}%</td></tr>");
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
 }
 
 fn market_table(h: &mut String, data: &ReportData) {

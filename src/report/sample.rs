@@ -30,9 +30,9 @@ impl Stream {
     }
 }
 
-/// An exact amount: the float rounded to the billionth, as a run's exact totals would be.
+/// An exact amount: the float rounded to four decimals, as sums of published rates are.
 fn exact(v: f64) -> Amount {
-    Amount::exact(Money((v * SCALE as f64).round() as i128))
+    Amount::exact(Money((v * 1e4).round() as i128 * (SCALE / 10_000)))
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
