@@ -161,23 +161,31 @@ impl ChartKind {
     }
 }
 
-/// Draws every chart that applies to the data.
+/// Draws every chart that applies to the data, each on its own thread (they are independent;
+/// the results come back in report order whatever the thread count).
 ///
 /// # Errors
 /// When the font cannot be loaded or a chart cannot be drawn.
 pub fn render_all(data: &ReportData) -> Result<Vec<RenderedChart>, ReportError> {
     register_fonts()?;
-    let mut out = Vec::new();
-    for kind in ChartKind::ALL {
-        if !kind.applies(data) {
-            continue;
-        }
+    let kinds: Vec<ChartKind> = ChartKind::ALL.into_iter().filter(|k| k.applies(data)).collect();
+    let render = |kind: ChartKind| -> Result<RenderedChart, ReportError> {
         let fail = |message: String| ReportError::Chart { chart: kind.name(), message };
         let svg = render_svg(kind, data).map_err(fail)?;
         let png = render_png(kind, data).map_err(fail)?;
-        out.push(RenderedChart { name: kind.name(), title: kind.title().to_string(), svg, png });
-    }
-    Ok(out)
+        Ok(RenderedChart { name: kind.name(), title: kind.title().to_string(), svg, png })
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = kinds.iter().map(|&kind| (kind, scope.spawn(move || render(kind)))).collect();
+        handles
+            .into_iter()
+            .map(|(kind, h)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ReportError::Chart { chart: kind.name(), message: "the drawing thread panicked".to_string() })
+                })
+            })
+            .collect()
+    })
 }
 
 /// Registers the embedded DejaVu Sans as plotters' `sans-serif`, once per process.
