@@ -647,8 +647,18 @@ fn models_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> 
     out
 }
 
+/// `1 day`, `60 days`.
+fn plural(n: u32, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 fn per_run(data: &ReportData) -> String {
-    format!("over {} days from {}, mean of {} replications", data.days, data.start, data.replications)
+    format!(
+        "over {} from {}, mean of {}",
+        plural(data.days, "day"),
+        data.start,
+        plural(data.replications, "replication")
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -816,8 +826,9 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         legend.push(item("Pricing model or rate card changes", MARKER, Swatch::Dashed));
     }
     let subtitle = format!(
-        "Cost per day under {}: mean across {} replications, with the band where 90% of replications fall.",
-        data.detail_pricing, data.replications
+        "Cost per day under {}: mean across {}, with the band where 90% of replications fall.",
+        data.detail_pricing,
+        plural(data.replications, "replication")
     );
     let body = header(root, ChartKind::SpendOverTime.title(), &subtitle, &legend)?;
     let top =
@@ -860,12 +871,15 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
     for d in &series {
         let c = strategy_colour(data, &d.strategy);
         let line: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.mean))).collect();
+        if line.len() <= 2 {
+            chart.draw_series(line.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
+        }
         chart.draw_series(LineSeries::new(line, c.stroke_width(2)))?;
     }
     // Markers: dashed lines, labels stacked so they never overlap.
     let label_style = text(15.0);
     let mut levels: Vec<i32> = Vec::new();
-    for (i, label) in markers {
+    for &(i, _) in &markers {
         let x = i as f64;
         chart.draw_series(std::iter::once(DashedPathElement::new(
             vec![(x, 0.0), (x, y_max)],
@@ -873,6 +887,9 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
             4,
             MARKER.stroke_width(2),
         )))?;
+    }
+    for (i, label) in markers {
+        let x = i as f64;
         let (px, _) = chart.backend_coord(&(x, y_max));
         let w = text_width(&body, label, &label_style)?;
         let (plot_right, _) = chart.backend_coord(&(x_max, 0.0));
@@ -893,6 +910,10 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
             label_style.pos(Pos::new(HPos::Right, VPos::Top))
         };
         let dx = if right_side { 6 } else { -6 };
+        // A white ground keeps the label legible over other markers' lines.
+        let (bx0, bx1) = if right_side { (dx - 2, dx + w + 3) } else { (dx - w - 3, dx + 2) };
+        let ground = Rectangle::new([(bx0, dy - 2), (bx1, dy + 17)], WHITE.mix(0.9).filled());
+        chart.plotting_area().draw(&(EmptyElement::at((x, y_max)) + ground))?;
         chart.plotting_area().draw(&(EmptyElement::at((x, y_max)) + Text::new(label.to_string(), (dx, dy), style)))?;
     }
     Ok(())
@@ -926,16 +947,17 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         item(format!("{budget_name} budget: not exceeded in {p}% of replications"), BUDGET, Swatch::Line),
     ];
     let subtitle = format!(
-        "Total cost of each of {} replications {} under {}, one row per strategy.",
-        data.replications,
-        format_args!("over {} days", data.days),
+        "Total cost of each of {} over {} under {}, one row per strategy.",
+        plural(data.replications, "replication"),
+        plural(data.days, "day"),
         data.detail_pricing
     );
     let body = header(root, ChartKind::Distribution.title(), &subtitle, &legend)?;
     let all = dists.iter().flat_map(|d| d.totals.iter().copied().chain(std::iter::once(d.budget.value)));
     let (lo, hi) = all.map(finite).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let span = if hi > lo { hi - lo } else { hi.abs().max(1.0) * 0.1 };
+    // All totals equal (e.g. nothing charged): a range of one currency unit or 10% around them.
+    let span = if hi > lo { hi - lo } else { (hi.abs() * 0.1).max(1.0) * 10.0 };
     // Start at 0 unless the spread is small against the level: then zoom, and say so.
     let zoom = lo > 0.0 && lo > hi * 0.35;
     let x_min = if zoom { lo - span * 0.1 } else { 0.0_f64.min(lo) };
@@ -990,9 +1012,10 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         let (q1, med, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
         let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
         // Dots: one per replication, spread vertically in a strip below the box.
+        let dot = if sorted.len() > 100 { 2 } else { 3 };
         let dots = sorted.iter().enumerate().map(|(k, v)| {
             let jitter = ((k as f64 * 0.618_033_988_7).fract() - 0.5) * 0.16;
-            Circle::new((*v, y - 0.24 + jitter), 3, c.mix(0.55).filled())
+            Circle::new((*v, y - 0.24 + jitter), dot, c.mix(0.55).filled())
         });
         chart.draw_series(dots)?;
         let (b0, b1, bm) = (y - 0.06, y + 0.2, y + 0.07);
