@@ -58,7 +58,8 @@ pub struct ReportData {
     pub budget_percentile: f64,
     /// Mean cost per market and strategy under [`ReportData::detail_pricing`].
     pub markets: Vec<MarketCost>,
-    /// Dates where the pricing model or a rate card changes within the simulated period.
+    /// Dates within the simulated period where the prices of [`ReportData::detail_pricing`]
+    /// change: a model switch under `auto`, a new rate card, a rule's date (e.g. 2024-11-01).
     pub markers: Vec<Marker>,
     /// The answer in one sentence: the cheapest strategy and by how much.
     pub headline: Option<Headline>,
@@ -541,15 +542,63 @@ mod tests {
 
     #[test]
     fn every_delivered_reason_is_paid_or_free() {
-        // Rule definitions: a message is charged when a rule bills it at a rate; the split
-        // must agree with the reasons' own classification.
-        for r in [Reason::ChargedMarketing, Reason::OpensCategoryConversation, Reason::ChargedFreeForm] {
-            assert_eq!(FreeReason::of(r), Some(None), "{r:?}");
-            assert!(r.is_charge());
+        use crate::pricing::ledger::Allowance;
+        use Reason as R;
+        let all = [
+            R::Inbound,
+            R::InboundEntryPoint,
+            R::InboundEntryPointWhileOpen,
+            R::Blocked,
+            R::Suppressed,
+            R::UsMarketingPaused,
+            R::Failed,
+            R::FreeInsideServiceWindow,
+            R::FreeFormNotCharged,
+            R::ChargedTemplate,
+            R::OpensEntryPointConversation,
+            R::InsideEntryPointConversation,
+            R::InsideOpenConversation,
+            R::OpensUserInitiated,
+            R::OpensBusinessInitiated,
+            R::InsideSameCategoryConversation,
+            R::FreeFormInsideOpenConversation,
+            R::OpensCategoryConversation,
+            R::OpensAuthenticationInternationalConversation,
+            R::OpensServiceConversation,
+            R::ServiceConversationFree,
+            R::InsideCarriedUtilityConversation,
+            R::OpensEntryPointWindow,
+            R::InsideEntryPointWindow,
+            R::ChargedMarketing,
+            R::ChargedAuthentication,
+            R::ChargedAuthenticationInternational,
+            R::UtilityInsideServiceWindow,
+            R::ChargedUtilityOutsideWindow,
+            R::ChargedUtility,
+            R::ChargedFreeForm,
+            R::FreeByAllowance(Allowance::Conversations),
+            R::FreeByAllowance(Allowance::ServiceConversations),
+            R::FreeByAllowance(Allowance::FreeFormMessages),
+        ];
+        for r in all {
+            // "Charged" and "free" as rules.md defines them, read from each reason's own words.
+            let words = r.text();
+            match FreeReason::of(r) {
+                Some(None) => assert!(r.is_charge(), "{r:?} counted paid: {words}"),
+                Some(Some(_)) => assert!(words.starts_with("free:") && !r.is_charge(), "{r:?} counted free: {words}"),
+                None => assert!(
+                    words.starts_with("blocked")
+                        || words.starts_with("suppressed")
+                        || words.starts_with("failed")
+                        || words.contains("inbound"),
+                    "{r:?} left out: {words}"
+                ),
+            }
         }
-        assert_eq!(FreeReason::of(Reason::UtilityInsideServiceWindow), Some(Some(FreeReason::ServiceWindow)));
-        assert_eq!(FreeReason::of(Reason::InsideEntryPointWindow), Some(Some(FreeReason::EntryPoint)));
-        assert_eq!(FreeReason::of(Reason::Blocked), None);
-        assert_eq!(FreeReason::of(Reason::Inbound), None);
+        // The free reasons a reader sees.
+        assert_eq!(FreeReason::of(R::UtilityInsideServiceWindow), Some(Some(FreeReason::ServiceWindow)));
+        assert_eq!(FreeReason::of(R::InsideEntryPointWindow), Some(Some(FreeReason::EntryPoint)));
+        assert_eq!(FreeReason::of(R::InsideSameCategoryConversation), Some(Some(FreeReason::OpenConversation)));
+        assert_eq!(FreeReason::of(R::FreeByAllowance(Allowance::FreeFormMessages)), Some(Some(FreeReason::Allowance)));
     }
 }
