@@ -319,7 +319,7 @@ fn assumptions(h: &mut String, data: &ReportData) {
         ("Period", format!("{} days from {}", data.days, escape(&data.start))),
         ("Pricing models", models.join(", ")),
         ("Detailed views priced under", escape(&data.detail_pricing)),
-        ("Strategies", strategies.join(", ")),
+        ("Strategies", strategies.join("; ")),
         ("Replications", data.replications.to_string()),
         ("Seed", data.seed.to_string()),
         ("Currency", escape(&data.currency)),
