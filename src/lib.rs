@@ -8,6 +8,7 @@
 pub mod log;
 pub mod output;
 pub mod pricing;
+pub mod report;
 pub mod rules;
 pub mod time;
 

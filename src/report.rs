@@ -1,0 +1,604 @@
+//! Reports people can read: the charts and the one-page HTML report of a run.
+//!
+//! The renderer reads plain data ([`ReportData`]): what a run found, per strategy and pricing
+//! model, already reduced to statistics. It knows nothing of the engine, so it can be tested
+//! alone and fed from a run, a sweep or a saved `summary.json`. [`write_report`] writes
+//! `DIR/charts/*.svg`, `DIR/charts/*.png` and `DIR/report.html`, each file atomically.
+//!
+//! Chart values are `f64`: they are statistics (means, percentiles) for drawing, never summed
+//! into money. Where the caller has an exact decimal (a mean of exact totals, a percentile that
+//! is one replication's exact total), it travels beside the float in an [`Amount`] and the
+//! tables print it as given.
+
+pub mod charts;
+pub mod html;
+pub mod sample;
+
+use crate::output::write_atomic;
+use crate::pricing::rate_card::Column;
+use crate::rules::Reason;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Everything the charts and the report show about one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportData {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The question the scenario asks: its header comment, as plain text.
+    pub question: String,
+    /// The currency of every amount (e.g. `USD`).
+    pub currency: String,
+    /// The root seed of the run.
+    pub seed: u64,
+    /// How many replications the statistics are over.
+    pub replications: u32,
+    /// The first simulated local date, `YYYY-MM-DD`.
+    pub start: String,
+    /// How many days were simulated.
+    pub days: u32,
+    /// The pricing models compared, as given in the scenario (`auto` or a model id), in order.
+    pub pricing_models: Vec<String>,
+    /// The rate cards the run priced with, and where they came from.
+    pub rate_cards: Vec<RateCardNote>,
+    /// The strategies compared, in the scenario's order (this order fixes their colours).
+    pub strategies: Vec<String>,
+    /// Cost per (strategy, pricing model).
+    pub costs: Vec<StrategyCost>,
+    /// Paid and free messages per (strategy, pricing model).
+    pub messages: Vec<MessageSplit>,
+    /// The pricing model of the detailed views: spend over time, distributions and markets.
+    pub detail_pricing: String,
+    /// Daily cost per strategy under [`ReportData::detail_pricing`].
+    pub daily: Vec<DailyCost>,
+    /// Total cost of every replication per strategy under [`ReportData::detail_pricing`].
+    pub distributions: Vec<CostDistribution>,
+    /// The percentile a budget is set at (e.g. 90 for P90: the total not exceeded in 90% of
+    /// replications).
+    pub budget_percentile: f64,
+    /// Mean cost per market and strategy under [`ReportData::detail_pricing`].
+    pub markets: Vec<MarketCost>,
+    /// Dates within the simulated period where the prices of [`ReportData::detail_pricing`]
+    /// change: a model switch under `auto`, a new rate card, a rule's date (e.g. 2024-11-01).
+    pub markers: Vec<Marker>,
+    /// The answer in one sentence: the cheapest strategy and by how much.
+    pub headline: Option<Headline>,
+}
+
+/// A rate card used by the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RateCardNote {
+    /// The pricing model whose card it is.
+    pub model: String,
+    /// The first date the card applies, `YYYY-MM-DD`.
+    pub effective: String,
+    /// Where it came from: `bundled` or the user's file.
+    pub source: String,
+    /// Its provenance note.
+    pub note: String,
+}
+
+/// An amount of money: a float for charts and, where known, its exact decimal for tables.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Amount {
+    /// The amount as a float.
+    pub value: f64,
+    /// The exact decimal (e.g. `1234.567`), when the caller has one.
+    pub exact: Option<String>,
+}
+
+impl Amount {
+    /// An amount known only as a float (a statistic).
+    #[must_use]
+    pub fn float(value: f64) -> Amount {
+        Amount { value, exact: None }
+    }
+
+    /// An exact amount.
+    #[must_use]
+    pub fn exact(money: crate::pricing::money::Money) -> Amount {
+        Amount { value: money.as_f64(), exact: Some(money.to_string()) }
+    }
+}
+
+/// A category of cost: what a charge was for (the rate card's column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostCategory {
+    /// Marketing templates or conversations.
+    Marketing,
+    /// Utility templates or conversations.
+    Utility,
+    /// Authentication templates or conversations.
+    Authentication,
+    /// Authentication at the international rate (rule 24).
+    AuthenticationInternational,
+    /// Service conversations, or free-form messages under per-message-2026.
+    Service,
+    /// conversation-2022: business-initiated conversations.
+    BusinessInitiated,
+    /// conversation-2022: user-initiated conversations.
+    UserInitiated,
+    /// template-2018: templates.
+    Template,
+}
+
+impl CostCategory {
+    /// Every category, in the order charts stack them.
+    pub const ALL: [CostCategory; 8] = [
+        CostCategory::Marketing,
+        CostCategory::Utility,
+        CostCategory::Authentication,
+        CostCategory::AuthenticationInternational,
+        CostCategory::Service,
+        CostCategory::BusinessInitiated,
+        CostCategory::UserInitiated,
+        CostCategory::Template,
+    ];
+
+    /// The name used in outputs (`authentication_international`).
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            CostCategory::Marketing => "marketing",
+            CostCategory::Utility => "utility",
+            CostCategory::Authentication => "authentication",
+            CostCategory::AuthenticationInternational => "authentication_international",
+            CostCategory::Service => "service",
+            CostCategory::BusinessInitiated => "business_initiated",
+            CostCategory::UserInitiated => "user_initiated",
+            CostCategory::Template => "template",
+        }
+    }
+
+    /// The name a reader sees.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            CostCategory::Marketing => "Marketing",
+            CostCategory::Utility => "Utility",
+            CostCategory::Authentication => "Authentication",
+            CostCategory::AuthenticationInternational => "Authentication (international)",
+            CostCategory::Service => "Service",
+            CostCategory::BusinessInitiated => "Business-initiated",
+            CostCategory::UserInitiated => "User-initiated",
+            CostCategory::Template => "Template",
+        }
+    }
+}
+
+impl From<Column> for CostCategory {
+    fn from(c: Column) -> CostCategory {
+        match c {
+            Column::Marketing => CostCategory::Marketing,
+            Column::Utility => CostCategory::Utility,
+            Column::Authentication => CostCategory::Authentication,
+            Column::AuthenticationInternational => CostCategory::AuthenticationInternational,
+            Column::Service => CostCategory::Service,
+            Column::BusinessInitiated => CostCategory::BusinessInitiated,
+            Column::UserInitiated => CostCategory::UserInitiated,
+            Column::Template => CostCategory::Template,
+        }
+    }
+}
+
+/// Cost of one strategy under one pricing model, across replications.
+#[derive(Clone, Debug, Serialize)]
+pub struct StrategyCost {
+    /// The strategy.
+    pub strategy: String,
+    /// The pricing model (`auto` or a model id).
+    pub pricing: String,
+    /// Mean cost per replication by category; categories with no cost may be left out.
+    pub by_category: Vec<CategoryCost>,
+    /// The total per replication.
+    pub total: TotalCost,
+}
+
+/// Mean cost of one category.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryCost {
+    /// The category.
+    pub category: CostCategory,
+    /// Mean cost per replication.
+    pub mean: Amount,
+}
+
+/// Statistics of the total cost per replication.
+#[derive(Clone, Debug, Serialize)]
+pub struct TotalCost {
+    /// Mean.
+    pub mean: Amount,
+    /// Lower end of the 95% confidence interval of the mean.
+    pub ci_low: f64,
+    /// Upper end of the 95% confidence interval of the mean.
+    pub ci_high: f64,
+    /// Median across replications.
+    pub p50: Amount,
+    /// 90th percentile across replications.
+    pub p90: Amount,
+    /// 95th percentile across replications.
+    pub p95: Amount,
+}
+
+/// Why a delivered business message was free.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FreeReason {
+    /// Inside the customer service window (rules 6 and 19).
+    ServiceWindow,
+    /// Inside a free entry-point window or conversation, or the reply that opens it (rules 11, 15, 20).
+    EntryPoint,
+    /// Inside an open conversation (rules 9, 13, 14, 18).
+    OpenConversation,
+    /// Within a monthly free tier or allowance (rules 10, 16, 23).
+    Allowance,
+    /// Free-form messages are not charged under this model (rules 6 and 19).
+    FreeForm,
+    /// Service conversations are free from 2024-11-01 (rule 16).
+    ServiceConversation,
+}
+
+impl FreeReason {
+    /// Every reason, in the order charts stack them.
+    pub const ALL: [FreeReason; 6] = [
+        FreeReason::ServiceWindow,
+        FreeReason::EntryPoint,
+        FreeReason::OpenConversation,
+        FreeReason::Allowance,
+        FreeReason::FreeForm,
+        FreeReason::ServiceConversation,
+    ];
+
+    /// The name a reader sees.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            FreeReason::ServiceWindow => "Free: inside the customer service window",
+            FreeReason::EntryPoint => "Free: entry point (ad or Page button)",
+            FreeReason::OpenConversation => "Free: inside an open conversation",
+            FreeReason::Allowance => "Free: monthly allowance or free tier",
+            FreeReason::FreeForm => "Free: free-form not charged",
+            FreeReason::ServiceConversation => "Free: service conversation (from 2024-11-01)",
+        }
+    }
+
+    /// A short name for table headers.
+    #[must_use]
+    pub fn short(self) -> &'static str {
+        match self {
+            FreeReason::ServiceWindow => "Service window",
+            FreeReason::EntryPoint => "Entry point",
+            FreeReason::OpenConversation => "Open conversation",
+            FreeReason::Allowance => "Allowance",
+            FreeReason::FreeForm => "Free-form",
+            FreeReason::ServiceConversation => "Service conversation",
+        }
+    }
+
+    /// How a delivered business message's reason counts in the paid/free split: `Some(None)`
+    /// for paid, `Some(Some(r))` for free because of `r`, `None` for messages that are neither
+    /// (inbound, blocked, suppressed, failed).
+    #[must_use]
+    pub fn of(reason: Reason) -> Option<Option<FreeReason>> {
+        use Reason as R;
+        match reason {
+            R::Inbound
+            | R::InboundEntryPoint
+            | R::InboundEntryPointWhileOpen
+            | R::Blocked
+            | R::Suppressed
+            | R::UsMarketingPaused
+            | R::Failed => None,
+            R::FreeInsideServiceWindow | R::UtilityInsideServiceWindow => Some(Some(FreeReason::ServiceWindow)),
+            R::FreeFormNotCharged => Some(Some(FreeReason::FreeForm)),
+            R::OpensEntryPointConversation
+            | R::InsideEntryPointConversation
+            | R::OpensEntryPointWindow
+            | R::InsideEntryPointWindow => Some(Some(FreeReason::EntryPoint)),
+            R::InsideOpenConversation
+            | R::InsideSameCategoryConversation
+            | R::FreeFormInsideOpenConversation
+            | R::InsideCarriedUtilityConversation => Some(Some(FreeReason::OpenConversation)),
+            R::ServiceConversationFree => Some(Some(FreeReason::ServiceConversation)),
+            R::FreeByAllowance(_) => Some(Some(FreeReason::Allowance)),
+            R::ChargedTemplate
+            | R::OpensUserInitiated
+            | R::OpensBusinessInitiated
+            | R::OpensCategoryConversation
+            | R::OpensAuthenticationInternationalConversation
+            | R::OpensServiceConversation
+            | R::ChargedMarketing
+            | R::ChargedAuthentication
+            | R::ChargedAuthenticationInternational
+            | R::ChargedUtilityOutsideWindow
+            | R::ChargedUtility
+            | R::ChargedFreeForm => Some(None),
+        }
+    }
+}
+
+/// Delivered business messages of one strategy under one pricing model: mean per replication.
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageSplit {
+    /// The strategy.
+    pub strategy: String,
+    /// The pricing model.
+    pub pricing: String,
+    /// Messages charged at a rate (whatever the rate's value).
+    pub paid: f64,
+    /// Free messages by reason.
+    pub free: Vec<FreeCount>,
+}
+
+/// Free messages of one reason.
+#[derive(Clone, Debug, Serialize)]
+pub struct FreeCount {
+    /// Why they were free.
+    pub reason: FreeReason,
+    /// Mean count per replication.
+    pub count: f64,
+}
+
+/// Daily cost of one strategy across replications.
+#[derive(Clone, Debug, Serialize)]
+pub struct DailyCost {
+    /// The strategy.
+    pub strategy: String,
+    /// One entry per simulated day, in date order.
+    pub days: Vec<DayCost>,
+}
+
+/// Cost of one day across replications.
+#[derive(Clone, Debug, Serialize)]
+pub struct DayCost {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Mean cost that day.
+    pub mean: f64,
+    /// 5th percentile across replications.
+    pub p5: f64,
+    /// 95th percentile across replications.
+    pub p95: f64,
+}
+
+/// The total cost of every replication of one strategy.
+#[derive(Clone, Debug, Serialize)]
+pub struct CostDistribution {
+    /// The strategy.
+    pub strategy: String,
+    /// One total per replication.
+    pub totals: Vec<f64>,
+    /// The budget: the total at [`ReportData::budget_percentile`].
+    pub budget: Amount,
+}
+
+/// Mean cost of one strategy in one market.
+#[derive(Clone, Debug, Serialize)]
+pub struct MarketCost {
+    /// The market (e.g. `IN`, or a rate card's region name).
+    pub market: String,
+    /// The strategy.
+    pub strategy: String,
+    /// Mean cost per replication.
+    pub mean: Amount,
+}
+
+/// A date where something that sets prices changes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Marker {
+    /// The first local date of the change, `YYYY-MM-DD`.
+    pub date: String,
+    /// What changes (e.g. `per-message-2025 starts`).
+    pub label: String,
+}
+
+/// The answer: the cheapest strategy and by how much, from paired differences.
+#[derive(Clone, Debug, Serialize)]
+pub struct Headline {
+    /// The pricing model the comparison is under.
+    pub pricing: String,
+    /// The cheapest strategy.
+    pub cheapest: String,
+    /// The strategy it is compared with (the next cheapest).
+    pub compared_with: String,
+    /// Mean per replication of (cost of `compared_with` − cost of `cheapest`).
+    pub saving: Amount,
+    /// Lower end of the 95% confidence interval of that paired difference.
+    pub saving_ci_low: f64,
+    /// Upper end of that interval.
+    pub saving_ci_high: f64,
+    /// Share of replications in which `cheapest` costs less (0 to 1), when known.
+    pub cheaper_share: Option<f64>,
+}
+
+/// The files [`write_report`] wrote.
+#[derive(Clone, Debug, Default)]
+pub struct ReportFiles {
+    /// `DIR/report.html`.
+    pub report: PathBuf,
+    /// Every chart file, SVG and PNG.
+    pub charts: Vec<PathBuf>,
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file or folder could not be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A chart could not be drawn.
+    #[error("cannot draw chart `{chart}`: {message}")]
+    Chart {
+        /// The chart's file stem.
+        chart: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// The embedded font could not be loaded.
+    #[error("cannot load the embedded font")]
+    Font,
+}
+
+/// Writes the charts (`DIR/charts/NAME.svg` and `.png`) and `DIR/report.html`.
+///
+/// # Errors
+/// When a file cannot be written or a chart cannot be drawn.
+pub fn write_report(dir: &Path, data: &ReportData) -> Result<ReportFiles, ReportError> {
+    let chart_dir = dir.join("charts");
+    std::fs::create_dir_all(&chart_dir).map_err(|source| ReportError::Io { path: chart_dir.clone(), source })?;
+    let rendered = charts::render_all(data)?;
+    let mut files = ReportFiles::default();
+    for chart in &rendered {
+        for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
+            let path = chart_dir.join(format!("{}.{ext}", chart.name));
+            write_atomic(&path, bytes).map_err(|source| ReportError::Io { path: path.clone(), source })?;
+            files.charts.push(path);
+        }
+    }
+    let page = html::render(data, &rendered);
+    let path = dir.join("report.html");
+    write_atomic(&path, page.as_bytes()).map_err(|source| ReportError::Io { path: path.clone(), source })?;
+    files.report = path;
+    Ok(files)
+}
+
+/// An amount as a reader sees it in a table: the exact decimal when given (every digit kept,
+/// thousands grouped), else the float rounded.
+#[must_use]
+pub fn amount_text(a: &Amount) -> String {
+    match &a.exact {
+        Some(e) if e.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') => group_thousands(e),
+        Some(e) => e.clone(),
+        None => money_text(a.value),
+    }
+}
+
+/// A float amount rounded for reading: two decimals with thousands separators, four below 1.
+#[must_use]
+pub fn money_text(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
+    // `+ 0.0` turns -0 (an empty float sum) into 0.
+    let v = v + 0.0;
+    let decimals = if v.abs() < 1.0 && v != 0.0 { 4 } else { 2 };
+    group_thousands(&format!("{v:.decimals$}"))
+}
+
+/// A count rounded for reading, with thousands separators.
+#[must_use]
+pub fn count_text(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
+    let v = v + 0.0;
+    let decimals = if v.abs() < 10.0 && v.fract() != 0.0 { 1 } else { 0 };
+    group_thousands(&format!("{v:.decimals$}"))
+}
+
+/// Inserts `,` between groups of three digits of a formatted number's whole part.
+fn group_thousands(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (whole, frac) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
+    let mut out = String::with_capacity(s.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(money_text(1234567.891), "1,234,567.89");
+        assert_eq!(money_text(-1234.5), "-1,234.50");
+        assert_eq!(money_text(0.01321), "0.0132");
+        assert_eq!(money_text(999.0), "999.00");
+        assert_eq!(count_text(12345.0), "12,345");
+        assert_eq!(count_text(2.5), "2.5");
+        assert_eq!(count_text(std::iter::empty::<f64>().sum()), "0");
+        assert_eq!(money_text(-0.0), "0.00");
+        assert_eq!(amount_text(&Amount { value: 0.0, exact: Some("1234567.000001".into()) }), "1,234,567.000001");
+        assert_eq!(amount_text(&Amount::float(1234.5)), "1,234.50");
+    }
+
+    #[test]
+    fn every_delivered_reason_is_paid_or_free() {
+        use crate::pricing::ledger::Allowance;
+        use Reason as R;
+        let all = [
+            R::Inbound,
+            R::InboundEntryPoint,
+            R::InboundEntryPointWhileOpen,
+            R::Blocked,
+            R::Suppressed,
+            R::UsMarketingPaused,
+            R::Failed,
+            R::FreeInsideServiceWindow,
+            R::FreeFormNotCharged,
+            R::ChargedTemplate,
+            R::OpensEntryPointConversation,
+            R::InsideEntryPointConversation,
+            R::InsideOpenConversation,
+            R::OpensUserInitiated,
+            R::OpensBusinessInitiated,
+            R::InsideSameCategoryConversation,
+            R::FreeFormInsideOpenConversation,
+            R::OpensCategoryConversation,
+            R::OpensAuthenticationInternationalConversation,
+            R::OpensServiceConversation,
+            R::ServiceConversationFree,
+            R::InsideCarriedUtilityConversation,
+            R::OpensEntryPointWindow,
+            R::InsideEntryPointWindow,
+            R::ChargedMarketing,
+            R::ChargedAuthentication,
+            R::ChargedAuthenticationInternational,
+            R::UtilityInsideServiceWindow,
+            R::ChargedUtilityOutsideWindow,
+            R::ChargedUtility,
+            R::ChargedFreeForm,
+            R::FreeByAllowance(Allowance::Conversations),
+            R::FreeByAllowance(Allowance::ServiceConversations),
+            R::FreeByAllowance(Allowance::FreeFormMessages),
+        ];
+        for r in all {
+            // "Charged" and "free" as rules.md defines them, read from each reason's own words.
+            let words = r.text();
+            match FreeReason::of(r) {
+                Some(None) => assert!(r.is_charge(), "{r:?} counted paid: {words}"),
+                Some(Some(_)) => assert!(words.starts_with("free:") && !r.is_charge(), "{r:?} counted free: {words}"),
+                None => assert!(
+                    words.starts_with("blocked")
+                        || words.starts_with("suppressed")
+                        || words.starts_with("failed")
+                        || words.contains("inbound"),
+                    "{r:?} left out: {words}"
+                ),
+            }
+        }
+        // The free reasons a reader sees.
+        assert_eq!(FreeReason::of(R::UtilityInsideServiceWindow), Some(Some(FreeReason::ServiceWindow)));
+        assert_eq!(FreeReason::of(R::InsideEntryPointWindow), Some(Some(FreeReason::EntryPoint)));
+        assert_eq!(FreeReason::of(R::InsideSameCategoryConversation), Some(Some(FreeReason::OpenConversation)));
+        assert_eq!(FreeReason::of(R::FreeByAllowance(Allowance::FreeFormMessages)), Some(Some(FreeReason::Allowance)));
+    }
+}

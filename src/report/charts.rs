@@ -1,0 +1,1157 @@
+//! The charts of a report, each drawn once into SVG and once into PNG.
+//!
+//! Every chart is a title, a subtitle saying what is shown, a legend, then the plot. Colours are
+//! fixed per cost category, free reason, pricing model and strategy (by its place in the
+//! scenario), so a colour means the same thing on every chart. Text is drawn with DejaVu Sans,
+//! embedded in the binary, so charts render the same on a machine with no fonts.
+
+use super::{CostCategory, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::register_font;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// Width of every chart, in pixels.
+pub const WIDTH: u32 = 1200;
+/// Height of every chart, in pixels.
+pub const HEIGHT: u32 = 720;
+
+/// One chart, rendered.
+#[derive(Clone, Debug)]
+pub struct RenderedChart {
+    /// The file stem (`cost-by-category`).
+    pub name: &'static str,
+    /// The chart's title.
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
+    /// The PNG file's bytes.
+    pub png: Vec<u8>,
+}
+
+type Area<DB> = DrawingArea<DB, Shift>;
+
+/// A linear axis whose ticks are exactly the given values (row centres, day indices), labelled
+/// by the chart's own formatter.
+struct Keyed {
+    range: Range<f64>,
+    keys: Vec<f64>,
+}
+
+impl Keyed {
+    fn new(range: Range<f64>, keys: Vec<f64>) -> Keyed {
+        Keyed { range, keys }
+    }
+}
+
+impl Ranged for Keyed {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.range.end - self.range.start;
+        if span == 0.0 {
+            return (limit.0 + limit.1) / 2;
+        }
+        let share = (value - self.range.start) / span;
+        limit.0 + (f64::from(limit.1 - limit.0) * share + 1e-3).floor() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.keys.clone() }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.range.clone()
+    }
+}
+
+impl ValueFormatter<f64> for Keyed {
+    fn format(value: &f64) -> String {
+        format!("{value}")
+    }
+}
+type DErr<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
+/// The charts a report can have, in the order the report shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Cost per strategy stacked by category, one group per pricing model.
+    CostByCategory,
+    /// Paid and free messages per strategy, by the reason they were free.
+    Messages,
+    /// Daily cost per strategy with its 5–95% band and markers at price changes.
+    SpendOverTime,
+    /// Total cost across replications per strategy, with the budget level.
+    Distribution,
+    /// Cost per market and strategy.
+    CostByMarket,
+    /// The same traffic priced under each pricing model.
+    PricingModels,
+}
+
+impl ChartKind {
+    /// Every chart, in report order.
+    pub const ALL: [ChartKind; 6] = [
+        ChartKind::CostByCategory,
+        ChartKind::PricingModels,
+        ChartKind::Messages,
+        ChartKind::SpendOverTime,
+        ChartKind::Distribution,
+        ChartKind::CostByMarket,
+    ];
+
+    /// The file stem.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::CostByCategory => "cost-by-category",
+            ChartKind::Messages => "messages-paid-free",
+            ChartKind::SpendOverTime => "spend-over-time",
+            ChartKind::Distribution => "total-cost-distribution",
+            ChartKind::CostByMarket => "cost-by-market",
+            ChartKind::PricingModels => "pricing-models",
+        }
+    }
+
+    /// The chart's title.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            ChartKind::CostByCategory => "Cost per strategy, by category",
+            ChartKind::Messages => "Paid and free messages per strategy",
+            ChartKind::SpendOverTime => "Spend over time",
+            ChartKind::Distribution => "Total cost across replications",
+            ChartKind::CostByMarket => "Cost by market",
+            ChartKind::PricingModels => "The same traffic under each pricing model",
+        }
+    }
+
+    /// Whether the data has anything for this chart.
+    #[must_use]
+    pub fn applies(self, data: &ReportData) -> bool {
+        match self {
+            ChartKind::CostByCategory | ChartKind::PricingModels => !data.costs.is_empty(),
+            ChartKind::Messages => !data.messages.is_empty(),
+            ChartKind::SpendOverTime => data.daily.iter().any(|d| !d.days.is_empty()),
+            ChartKind::Distribution => data.distributions.iter().any(|d| !d.totals.is_empty()),
+            ChartKind::CostByMarket => {
+                let mut markets: Vec<&str> = data.markets.iter().map(|m| m.market.as_str()).collect();
+                markets.sort_unstable();
+                markets.dedup();
+                markets.len() >= 2
+            }
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(self, root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+        match self {
+            ChartKind::CostByCategory => cost_by_category(root, data),
+            ChartKind::Messages => messages(root, data),
+            ChartKind::SpendOverTime => spend_over_time(root, data),
+            ChartKind::Distribution => distribution(root, data),
+            ChartKind::CostByMarket => cost_by_market(root, data),
+            ChartKind::PricingModels => pricing_models(root, data),
+        }
+    }
+}
+
+/// Draws every chart that applies to the data, each on its own thread (they are independent;
+/// the results come back in report order whatever the thread count).
+///
+/// # Errors
+/// When the font cannot be loaded or a chart cannot be drawn.
+pub fn render_all(data: &ReportData) -> Result<Vec<RenderedChart>, ReportError> {
+    register_fonts()?;
+    let kinds: Vec<ChartKind> = ChartKind::ALL.into_iter().filter(|k| k.applies(data)).collect();
+    let render = |kind: ChartKind| -> Result<RenderedChart, ReportError> {
+        let fail = |message: String| ReportError::Chart { chart: kind.name(), message };
+        let svg = render_svg(kind, data).map_err(fail)?;
+        let png = render_png(kind, data).map_err(fail)?;
+        Ok(RenderedChart { name: kind.name(), title: kind.title().to_string(), svg, png })
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = kinds.iter().map(|&kind| (kind, scope.spawn(move || render(kind)))).collect();
+        handles
+            .into_iter()
+            .map(|(kind, h)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ReportError::Chart { chart: kind.name(), message: "the drawing thread panicked".to_string() })
+                })
+            })
+            .collect()
+    })
+}
+
+/// Registers the embedded DejaVu Sans as plotters' `sans-serif`, once per process.
+fn register_fonts() -> Result<(), ReportError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = DONE.get_or_init(|| {
+        register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular()).is_ok()
+            && register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold()).is_ok()
+    });
+    if *ok { Ok(()) } else { Err(ReportError::Font) }
+}
+
+fn render_svg(kind: ChartKind, data: &ReportData) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        kind.draw(&root, data).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+fn render_png(kind: ChartKind, data: &ReportData) -> Result<Vec<u8>, String> {
+    let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        kind.draw(&root, data).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, WIDTH, HEIGHT);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(&pixels).map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())?;
+    }
+    Ok(png)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colours: one meaning each, the same on every chart.
+
+const fn rgb(hex: u32) -> RGBColor {
+    RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
+}
+
+const TEXT: RGBColor = rgb(0x22_22_22);
+const MUTED: RGBColor = rgb(0x59_59_59);
+const GRID: RGBColor = rgb(0xE3_E3_E3);
+const AXIS: RGBColor = rgb(0x88_88_88);
+const BUDGET: RGBColor = rgb(0x11_11_11);
+const MARKER: RGBColor = rgb(0x44_44_44);
+const PAID: RGBColor = rgb(0xC4_4E_52);
+
+const STRATEGY_COLOURS: [u32; 10] =
+    [0x1F77B4, 0xD62728, 0x2CA02C, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F, 0xFF7F0E];
+
+/// The colour of a cost category.
+#[must_use]
+pub fn category_colour(c: CostCategory) -> RGBColor {
+    rgb(match c {
+        CostCategory::Marketing => 0x4E79A7,
+        CostCategory::Utility => 0xF28E2B,
+        CostCategory::Authentication => 0x59A14F,
+        CostCategory::AuthenticationInternational => 0x8CD17D,
+        CostCategory::Service => 0xB07AA1,
+        CostCategory::BusinessInitiated => 0x9C755F,
+        CostCategory::UserInitiated => 0xEDC948,
+        CostCategory::Template => 0x76B7B2,
+    })
+}
+
+/// The colour of a free reason.
+#[must_use]
+pub fn free_colour(r: FreeReason) -> RGBColor {
+    rgb(match r {
+        FreeReason::ServiceWindow => 0x55A868,
+        FreeReason::EntryPoint => 0x64B5CD,
+        FreeReason::OpenConversation => 0x4C72B0,
+        FreeReason::Allowance => 0xCCB974,
+        FreeReason::FreeForm => 0x8172B3,
+        FreeReason::ServiceConversation => 0x937860,
+    })
+}
+
+/// The colour of a pricing model (`auto` or a model id).
+#[must_use]
+pub fn pricing_colour(id: &str) -> RGBColor {
+    rgb(match id {
+        "template-2018" => 0x9C755F,
+        "conversation-2022" => 0xB07AA1,
+        "category-2023" => 0x76B7B2,
+        "per-message-2025" => 0x4E79A7,
+        "per-message-2026" => 0xF28E2B,
+        "auto" => 0x59A14F,
+        _ => 0x7F7F7F,
+    })
+}
+
+/// The colour of a strategy: by its place in the scenario's list.
+#[must_use]
+pub fn strategy_colour(data: &ReportData, strategy: &str) -> RGBColor {
+    match data.strategies.iter().position(|s| s == strategy) {
+        Some(i) => rgb(STRATEGY_COLOURS[i % STRATEGY_COLOURS.len()]),
+        None => rgb(0x7F7F7F),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text.
+
+fn text(size: f64) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&TEXT)
+}
+
+fn bold(size: f64) -> TextStyle<'static> {
+    // `FontDesc::style` keeps the regular face's glyphs; a new description loads the bold face.
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Bold).color(&TEXT)
+}
+
+fn muted(size: f64) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&MUTED)
+}
+
+fn text_width<DB: DrawingBackend>(area: &Area<DB>, s: &str, style: &TextStyle) -> Result<i32, DErr<DB>> {
+    Ok(area.estimate_text_size(s, style)?.0 as i32)
+}
+
+/// `s`, cut with an ellipsis to fit `max` pixels.
+fn fit<DB: DrawingBackend>(area: &Area<DB>, s: &str, style: &TextStyle, max: i32) -> Result<String, DErr<DB>> {
+    if text_width(area, s, style)? <= max {
+        return Ok(s.to_string());
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for n in (1..chars.len()).rev() {
+        let cut: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if text_width(area, &cut, style)? <= max {
+            return Ok(cut);
+        }
+    }
+    Ok("…".to_string())
+}
+
+/// `s` broken into lines of at most `max` pixels, at spaces.
+fn wrap<DB: DrawingBackend>(area: &Area<DB>, s: &str, style: &TextStyle, max: i32) -> Result<Vec<String>, DErr<DB>> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && text_width(area, &candidate, style)? > max {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// Tick labels for money axes: as few decimals as the axis's scale needs.
+fn tick_money(max: f64) -> impl Fn(&f64) -> String {
+    let decimals = if max >= 50.0 {
+        0
+    } else if max >= 5.0 {
+        1
+    } else if max >= 0.5 {
+        2
+    } else {
+        3
+    };
+    move |v: &f64| {
+        let v = if v.abs() < 1e-12 { 0.0 } else { *v };
+        super::group_thousands(&format!("{v:.decimals$}"))
+    }
+}
+
+fn tick_count(max: f64) -> impl Fn(&f64) -> String {
+    let decimals = usize::from(max < 5.0);
+    move |v: &f64| super::group_thousands(&format!("{v:.decimals$}"))
+}
+
+fn finite(v: f64) -> f64 {
+    if v.is_finite() { v } else { 0.0 }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header: title, subtitle, legend.
+
+#[derive(Clone, Copy)]
+enum Swatch {
+    Block,
+    Line,
+    Dashed,
+    Band,
+    Dot,
+    Interval,
+}
+
+struct LegendItem {
+    label: String,
+    colour: RGBColor,
+    swatch: Swatch,
+}
+
+fn item(label: impl Into<String>, colour: RGBColor, swatch: Swatch) -> LegendItem {
+    LegendItem { label: label.into(), colour, swatch }
+}
+
+const PAD: i32 = 24;
+
+/// Draws the title, subtitle and legend at the top of `root`; returns the area left for the plot.
+fn header<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    subtitle: &str,
+    legend: &[LegendItem],
+) -> Result<Area<DB>, DErr<DB>> {
+    let (w, _) = root.dim_in_pixel();
+    let w = w as i32;
+    let sub_style = muted(17.0);
+    let sub_lines = wrap(root, subtitle, &sub_style, w - 2 * PAD)?;
+    let legend_style = text(16.0);
+    let swatch_w = 26;
+    // Lay the legend out in rows that fit the width.
+    let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
+    let mut x = PAD;
+    for (i, it) in legend.iter().enumerate() {
+        let width = swatch_w + 6 + text_width(root, &it.label, &legend_style)?;
+        if x + width > w - PAD && x > PAD {
+            rows.push(Vec::new());
+            x = PAD;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((i, x));
+        }
+        x += width + 22;
+    }
+    let legend_rows = if legend.is_empty() { 0 } else { rows.len() as i32 };
+    let title_h = 40;
+    let sub_h = 23 * sub_lines.len() as i32;
+    let height = 14 + title_h + sub_h + 8 + legend_rows * 26 + 6;
+    let (top, body) = root.split_vertically(height);
+    top.draw(&Text::new(title.to_string(), (PAD, 14), bold(28.0)))?;
+    let mut y = 14 + title_h;
+    for line in &sub_lines {
+        top.draw(&Text::new(line.clone(), (PAD, y), sub_style.clone()))?;
+        y += 23;
+    }
+    y += 8;
+    for row in rows.iter().filter(|r| !r.is_empty()) {
+        for &(i, x) in row {
+            let it = &legend[i];
+            draw_swatch(&top, it, (x, y))?;
+            top.draw(&Text::new(it.label.clone(), (x + swatch_w + 6, y + 2), legend_style.clone()))?;
+        }
+        y += 26;
+    }
+    Ok(body)
+}
+
+fn draw_swatch<DB: DrawingBackend>(area: &Area<DB>, it: &LegendItem, (x, y): (i32, i32)) -> Result<(), DErr<DB>> {
+    let c = it.colour;
+    let mid = y + 9;
+    match it.swatch {
+        Swatch::Block => area.draw(&Rectangle::new([(x + 4, y + 1), (x + 22, y + 17)], c.filled())),
+        Swatch::Line => area.draw(&PathElement::new(vec![(x, mid), (x + 26, mid)], c.stroke_width(3))),
+        Swatch::Dashed => {
+            for k in 0..3 {
+                area.draw(&PathElement::new(vec![(x + k * 10, mid), (x + k * 10 + 6, mid)], c.stroke_width(2)))?;
+            }
+            Ok(())
+        }
+        Swatch::Band => area.draw(&Rectangle::new([(x, y + 1), (x + 26, y + 17)], c.mix(0.25).filled())),
+        Swatch::Dot => area.draw(&Circle::new((x + 13, mid), 4, c.mix(0.7).filled())),
+        Swatch::Interval => {
+            area.draw(&PathElement::new(vec![(x + 2, mid), (x + 24, mid)], c.stroke_width(2)))?;
+            area.draw(&PathElement::new(vec![(x + 2, mid - 6), (x + 2, mid + 6)], c.stroke_width(2)))?;
+            area.draw(&PathElement::new(vec![(x + 24, mid - 6), (x + 24, mid + 6)], c.stroke_width(2)))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Horizontal bars: rows of stacked segments, grouped under bold group titles.
+
+struct Row {
+    label: String,
+    /// A group title row: no bar, its label drawn in bold across the plot.
+    group: bool,
+    segments: Vec<(f64, RGBColor)>,
+    /// (low, mean, high) of an interval drawn over the bar.
+    interval: Option<(f64, f64, f64)>,
+    /// Text after the bar.
+    note: String,
+}
+
+fn group_row(label: &str) -> Row {
+    Row { label: label.to_string(), group: true, segments: Vec::new(), interval: None, note: String::new() }
+}
+
+fn draw_hbars<DB: DrawingBackend>(
+    area: &Area<DB>,
+    rows: &[Row],
+    x_desc: &str,
+    ticks: &dyn Fn(&f64) -> String,
+) -> Result<(), DErr<DB>> {
+    let (aw, _) = area.dim_in_pixel();
+    let aw = aw as i32;
+    let label_style = text(17.0);
+    let note_style = text(16.0);
+    let max_label = aw / 3;
+    let mut labels = Vec::with_capacity(rows.len());
+    let mut label_w = 40;
+    for r in rows {
+        let l = if r.group { String::new() } else { fit(area, &r.label, &label_style, max_label)? };
+        label_w = label_w.max(text_width(area, &l, &label_style)?);
+        labels.push(l);
+    }
+    let mut note_w = 0;
+    for r in rows {
+        note_w = note_w.max(text_width(area, &r.note, &note_style)?);
+    }
+    let top = rows
+        .iter()
+        .map(|r| {
+            let sum: f64 = r.segments.iter().map(|s| finite(s.0).max(0.0)).sum();
+            r.interval.map_or(sum, |(_, _, hi)| sum.max(finite(hi)))
+        })
+        .fold(0.0_f64, f64::max);
+    let label_area = label_w + 18;
+    let (margin_l, margin_r) = (16, 24);
+    let plot_w = (aw - label_area - margin_l - margin_r).max(100);
+    let bar_room = (plot_w - note_w - 16).max(plot_w / 2);
+    let x_max = if top > 0.0 { top * f64::from(plot_w) / f64::from(bar_room) } else { 1.0 };
+    // Group title rows are shorter than bar rows; row 0 is at the top.
+    let heights: Vec<f64> = rows.iter().map(|r| if r.group { 0.75 } else { 1.0 }).collect();
+    let total: f64 = heights.iter().sum();
+    let centres: Vec<f64> = heights
+        .iter()
+        .scan(0.0, |above, h| {
+            let c = total - *above - h / 2.0;
+            *above += h;
+            Some(c)
+        })
+        .collect();
+    let n = rows.len();
+    let centre = |i: usize| centres[i];
+    let keys: Vec<f64> = (0..n).filter(|&i| !rows[i].group).map(centre).collect();
+    let label_of =
+        |y: &f64| (0..n).find(|&i| (centre(i) - y).abs() < 1e-6).map(|i| labels[i].clone()).unwrap_or_default();
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(margin_l)
+        .margin_right(margin_r)
+        .margin_top(6)
+        .margin_bottom(10)
+        .x_label_area_size(52)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(0.0..x_max, Keyed::new(0.0..total, keys))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(8)
+        .x_label_formatter(ticks)
+        .y_label_formatter(&label_of)
+        .x_desc(x_desc)
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+        .draw()?;
+    let half = 0.34;
+    for (i, r) in rows.iter().enumerate() {
+        let y = centre(i);
+        if r.group {
+            if i > 0 {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, y + heights[i] / 2.0), (x_max, y + heights[i] / 2.0)],
+                    AXIS.stroke_width(1),
+                )))?;
+            }
+            let style = bold(17.0).pos(Pos::new(HPos::Left, VPos::Center));
+            chart.plotting_area().draw(&(EmptyElement::at((0.0, y)) + Text::new(r.label.clone(), (6, 0), style)))?;
+            continue;
+        }
+        let mut x = 0.0;
+        for &(v, c) in &r.segments {
+            let v = finite(v).max(0.0);
+            if v > 0.0 {
+                chart.draw_series(std::iter::once(Rectangle::new([(x, y - half), (x + v, y + half)], c.filled())))?;
+            }
+            x += v;
+        }
+        let mut end = x;
+        if let Some((lo, mid, hi)) = r.interval {
+            let (lo, mid, hi) = (finite(lo), finite(mid), finite(hi));
+            let _ = mid;
+            draw_interval(&chart, y, lo, hi)?;
+            end = end.max(hi);
+        }
+        if !r.note.is_empty() {
+            let style = note_style.pos(Pos::new(HPos::Left, VPos::Center));
+            chart.plotting_area().draw(&(EmptyElement::at((end, y)) + Text::new(r.note.clone(), (10, 0), style)))?;
+        }
+    }
+    Ok(())
+}
+
+/// A 95% interval: a line from `lo` to `hi` at height `y`, with end caps.
+fn draw_interval<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
+    y: f64,
+    lo: f64,
+    hi: f64,
+) -> Result<(), DErr<DB>> {
+    let area = chart.plotting_area();
+    let style = TEXT.stroke_width(2);
+    area.draw(&PathElement::new(vec![(lo, y), (hi, y)], style))?;
+    for x in [lo, hi] {
+        area.draw(&(EmptyElement::at((x, y)) + PathElement::new(vec![(0, -7), (0, 7)], style)))?;
+    }
+    Ok(())
+}
+
+/// The unit of a money axis.
+fn money_desc(data: &ReportData, what: &str) -> String {
+    format!("{what} ({})", data.currency)
+}
+
+fn cost<'a>(data: &'a ReportData, strategy: &str, pricing: &str) -> Option<&'a StrategyCost> {
+    data.costs.iter().find(|c| c.strategy == strategy && c.pricing == pricing)
+}
+
+/// Strategies in the scenario's order, then any the data has that the list lacks.
+fn strategies_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = data.strategies.iter().map(String::as_str).collect();
+    for s in found {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn models_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = data.pricing_models.iter().map(String::as_str).collect();
+    for s in found {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// `1 day`, `60 days`.
+fn plural(n: u32, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+fn per_run(data: &ReportData) -> String {
+    format!(
+        "over {} from {}, mean of {}",
+        plural(data.days, "day"),
+        data.start,
+        plural(data.replications, "replication")
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) Cost per strategy, stacked by category, one group per pricing model.
+
+fn cost_by_category<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+    let strategies = strategies_of(data, data.costs.iter().map(|c| c.strategy.as_str()));
+    let models = models_of(data, data.costs.iter().map(|c| c.pricing.as_str()));
+    let used: Vec<CostCategory> = CostCategory::ALL
+        .into_iter()
+        .filter(|cat| {
+            data.costs.iter().any(|c| c.by_category.iter().any(|b| b.category == *cat && b.mean.value != 0.0))
+        })
+        .collect();
+    let mut legend: Vec<LegendItem> =
+        used.iter().map(|&c| item(c.label(), category_colour(c), Swatch::Block)).collect();
+    legend.push(item("95% confidence interval of the mean total", TEXT, Swatch::Interval));
+    let subtitle =
+        format!("Mean cost per replication {}, stacked by what was charged; grouped by pricing model.", per_run(data));
+    let body = header(root, ChartKind::CostByCategory.title(), &subtitle, &legend)?;
+    let mut rows = Vec::new();
+    for model in &models {
+        if !strategies.iter().any(|s| cost(data, s, model).is_some()) {
+            continue;
+        }
+        rows.push(group_row(&format!("Pricing: {model}")));
+        for s in &strategies {
+            let Some(c) = cost(data, s, model) else { continue };
+            let segments = used
+                .iter()
+                .map(|&cat| {
+                    let v = c.by_category.iter().filter(|b| b.category == cat).map(|b| b.mean.value).sum();
+                    (v, category_colour(cat))
+                })
+                .collect();
+            let t = &c.total;
+            rows.push(Row {
+                label: (*s).to_string(),
+                group: false,
+                segments,
+                interval: Some((t.ci_low, t.mean.value, t.ci_high)),
+                note: format!("{} {}", data.currency, money_text(t.mean.value)),
+            });
+        }
+    }
+    let top = data.costs.iter().map(|c| finite(c.total.ci_high).max(finite(c.total.mean.value))).fold(0.0, f64::max);
+    draw_hbars(&body, &rows, &money_desc(data, "Mean cost per replication"), &tick_money(top))
+}
+
+// ---------------------------------------------------------------------------------------------
+// (f) The same traffic under each pricing model.
+
+fn pricing_models<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+    let strategies = strategies_of(data, data.costs.iter().map(|c| c.strategy.as_str()));
+    let models = models_of(data, data.costs.iter().map(|c| c.pricing.as_str()));
+    let mut legend: Vec<LegendItem> = models
+        .iter()
+        .filter(|m| data.costs.iter().any(|c| c.pricing == **m))
+        .map(|m| item(*m, pricing_colour(m), Swatch::Block))
+        .collect();
+    legend.push(item("95% confidence interval of the mean", TEXT, Swatch::Interval));
+    let first = models.first().copied().unwrap_or_default();
+    let subtitle = format!(
+        "Each strategy's simulated traffic priced under every pricing model: mean total cost per replication {}. \
+         Percentages compare with {first}.",
+        per_run(data)
+    );
+    let body = header(root, ChartKind::PricingModels.title(), &subtitle, &legend)?;
+    let mut rows = Vec::new();
+    for s in &strategies {
+        if !models.iter().any(|m| cost(data, s, m).is_some()) {
+            continue;
+        }
+        rows.push(group_row(&format!("Strategy: {s}")));
+        let base = cost(data, s, first).map(|c| c.total.mean.value);
+        for m in &models {
+            let Some(c) = cost(data, s, m) else { continue };
+            let t = &c.total;
+            let mut note = format!("{} {}", data.currency, money_text(t.mean.value));
+            if let Some(b) = base.filter(|b| *b > 0.0 && *m != first) {
+                let pct = (t.mean.value - b) / b * 100.0;
+                note.push_str(&format!("  ({pct:+.0}% vs {first})"));
+            }
+            rows.push(Row {
+                label: (*m).to_string(),
+                group: false,
+                segments: vec![(t.mean.value, pricing_colour(m))],
+                interval: Some((t.ci_low, t.mean.value, t.ci_high)),
+                note,
+            });
+        }
+    }
+    let top = data.costs.iter().map(|c| finite(c.total.ci_high).max(finite(c.total.mean.value))).fold(0.0, f64::max);
+    draw_hbars(&body, &rows, &money_desc(data, "Mean total cost per replication"), &tick_money(top))
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) Paid vs free messages.
+
+fn messages<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+    let strategies = strategies_of(data, data.messages.iter().map(|m| m.strategy.as_str()));
+    let models = models_of(data, data.messages.iter().map(|m| m.pricing.as_str()));
+    let used: Vec<FreeReason> = FreeReason::ALL
+        .into_iter()
+        .filter(|r| data.messages.iter().any(|m| m.free.iter().any(|f| f.reason == *r && f.count > 0.0)))
+        .collect();
+    let mut legend = vec![item("Paid (charged at a rate)", PAID, Swatch::Block)];
+    legend.extend(used.iter().map(|&r| item(r.label(), free_colour(r), Swatch::Block)));
+    let subtitle = format!(
+        "Delivered business messages per replication {}: paid, or free and why. Inbound, blocked and failed messages are not counted.",
+        per_run(data)
+    );
+    let body = header(root, ChartKind::Messages.title(), &subtitle, &legend)?;
+    let mut rows = Vec::new();
+    let mut top: f64 = 0.0;
+    for model in &models {
+        if !data.messages.iter().any(|m| m.pricing == *model) {
+            continue;
+        }
+        rows.push(group_row(&format!("Pricing: {model}")));
+        for s in &strategies {
+            let Some(m) = data.messages.iter().find(|m| m.strategy == *s && m.pricing == *model) else { continue };
+            let mut segments = vec![(m.paid, PAID)];
+            for &r in &used {
+                segments.push((m.free.iter().filter(|f| f.reason == r).map(|f| f.count).sum(), free_colour(r)));
+            }
+            let total: f64 = segments.iter().map(|s| finite(s.0).max(0.0)).sum();
+            top = top.max(total);
+            let free_share = if total > 0.0 { (total - finite(m.paid)) / total * 100.0 } else { 0.0 };
+            rows.push(Row {
+                label: (*s).to_string(),
+                group: false,
+                segments,
+                interval: None,
+                note: format!("{} paid · {free_share:.0}% free", super::count_text(m.paid)),
+            });
+        }
+    }
+    draw_hbars(&body, &rows, "Delivered business messages per replication (mean)", &tick_count(top))
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) Spend over time.
+
+fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+    let series: Vec<_> = data.daily.iter().filter(|d| !d.days.is_empty()).collect();
+    let dates: Vec<&str> = series
+        .iter()
+        .max_by_key(|d| d.days.len())
+        .map(|d| d.days.iter().map(|p| p.date.as_str()).collect())
+        .unwrap_or_default();
+    let n = dates.len();
+    let mut legend: Vec<LegendItem> =
+        series.iter().map(|d| item(&d.strategy, strategy_colour(data, &d.strategy), Swatch::Line)).collect();
+    legend.push(item("5–95% of replications", MUTED, Swatch::Band));
+    let markers: Vec<(usize, &str)> = data
+        .markers
+        .iter()
+        .filter_map(|m| {
+            let i = dates.iter().position(|d| *d >= m.date.as_str())?;
+            (i > 0 || dates.first() == Some(&m.date.as_str())).then_some((i, m.label.as_str()))
+        })
+        .collect();
+    if !markers.is_empty() {
+        legend.push(item("Pricing model or rate card changes", MARKER, Swatch::Dashed));
+    }
+    let subtitle = format!(
+        "Cost per day under {}: mean across {}, with the band where 90% of replications fall.",
+        data.detail_pricing,
+        plural(data.replications, "replication")
+    );
+    let body = header(root, ChartKind::SpendOverTime.title(), &subtitle, &legend)?;
+    let top =
+        series.iter().flat_map(|d| d.days.iter()).map(|p| finite(p.p95).max(finite(p.mean))).fold(0.0_f64, f64::max);
+    let top = if top > 0.0 { top } else { 1.0 };
+    // Headroom for the marker labels above the data.
+    let y_max = top * if markers.is_empty() { 1.08 } else { 1.22 };
+    let x_max = (n.max(2) - 1) as f64;
+    let step = [1, 2, 7, 14, 28, 56, 91, 182, 364].into_iter().find(|s| n / s <= 10).unwrap_or(364);
+    let keys: Vec<f64> = (0..n).step_by(step).map(|i| i as f64).collect();
+    let date_of = |x: &f64| dates.get(x.round().max(0.0) as usize).map(|d| (*d).to_string()).unwrap_or_default();
+    let mut chart = ChartBuilder::on(&body)
+        .margin_left(16)
+        .margin_right(32)
+        .margin_top(6)
+        .margin_bottom(10)
+        .x_label_area_size(52)
+        .y_label_area_size(86)
+        .build_cartesian_2d(Keyed::new(0.0..x_max, keys), 0.0..y_max)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_label_formatter(&date_of)
+        .y_labels(8)
+        .y_label_formatter(&tick_money(top))
+        .x_desc("Date")
+        .y_desc(money_desc(data, "Cost per day"))
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+        .draw()?;
+    for d in &series {
+        let c = strategy_colour(data, &d.strategy);
+        let mut band: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.p95))).collect();
+        band.extend(d.days.iter().enumerate().rev().map(|(i, p)| (i as f64, finite(p.p5))));
+        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.16).filled())))?;
+    }
+    for d in &series {
+        let c = strategy_colour(data, &d.strategy);
+        let line: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.mean))).collect();
+        if line.len() <= 2 {
+            chart.draw_series(line.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
+        }
+        chart.draw_series(LineSeries::new(line, c.stroke_width(2)))?;
+    }
+    // Markers: dashed lines, labels stacked so they never overlap.
+    let label_style = text(15.0);
+    let mut levels: Vec<i32> = Vec::new();
+    for &(i, _) in &markers {
+        let x = i as f64;
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x, 0.0), (x, y_max)],
+            6,
+            4,
+            MARKER.stroke_width(2),
+        )))?;
+    }
+    for (i, label) in markers {
+        let x = i as f64;
+        let (px, _) = chart.backend_coord(&(x, y_max));
+        let w = text_width(&body, label, &label_style)?;
+        let (plot_right, _) = chart.backend_coord(&(x_max, 0.0));
+        let right_side = px + 6 + w <= plot_right;
+        let (left, right) = if right_side { (px, px + 6 + w) } else { (px - 6 - w, px) };
+        let level = match levels.iter().position(|&end| end + 8 < left) {
+            Some(l) => l,
+            None => {
+                levels.push(i32::MIN);
+                levels.len() - 1
+            }
+        };
+        levels[level] = right;
+        let dy = 4 + 20 * level as i32;
+        let style = if right_side {
+            label_style.pos(Pos::new(HPos::Left, VPos::Top))
+        } else {
+            label_style.pos(Pos::new(HPos::Right, VPos::Top))
+        };
+        let dx = if right_side { 6 } else { -6 };
+        // A white ground keeps the label legible over other markers' lines.
+        let (bx0, bx1) = if right_side { (dx - 2, dx + w + 3) } else { (dx - w - 3, dx + 2) };
+        let ground = Rectangle::new([(bx0, dy - 2), (bx1, dy + 17)], WHITE.mix(0.9).filled());
+        chart.plotting_area().draw(&(EmptyElement::at((x, y_max)) + ground))?;
+        chart.plotting_area().draw(&(EmptyElement::at((x, y_max)) + Text::new(label.to_string(), (dx, dy), style)))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// (d) Distribution of total cost across replications.
+
+/// The `p`-quantile (0..=1) of sorted values, interpolating linearly between order statistics.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo as f64)
+}
+
+fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+    let order = strategies_of(data, data.distributions.iter().map(|d| d.strategy.as_str()));
+    let dists: Vec<_> = order
+        .iter()
+        .filter_map(|s| data.distributions.iter().find(|d| d.strategy == *s && !d.totals.is_empty()))
+        .collect();
+    let p = data.budget_percentile;
+    let budget_name = format!("P{p}");
+    let legend = vec![
+        item("One replication", MUTED, Swatch::Dot),
+        item("Middle 50% of replications, median, min–max", MUTED, Swatch::Interval),
+        item(format!("{budget_name} budget: not exceeded in {p}% of replications"), BUDGET, Swatch::Line),
+    ];
+    let subtitle = format!(
+        "Total cost of each of {} over {} under {}, one row per strategy.",
+        plural(data.replications, "replication"),
+        plural(data.days, "day"),
+        data.detail_pricing
+    );
+    let body = header(root, ChartKind::Distribution.title(), &subtitle, &legend)?;
+    let all = dists.iter().flat_map(|d| d.totals.iter().copied().chain(std::iter::once(d.budget.value)));
+    let (lo, hi) = all.map(finite).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    // All totals equal (e.g. nothing charged): a range of one currency unit or 10% around them.
+    let span = if hi > lo { hi - lo } else { (hi.abs() * 0.1).max(1.0) * 10.0 };
+    // Start at 0 unless the spread is small against the level: then zoom, and say so.
+    let zoom = lo > 0.0 && lo > hi * 0.35;
+    let x_min = if zoom { lo - span * 0.1 } else { 0.0_f64.min(lo) };
+    let x_max = hi + span * 0.1;
+    let x_desc = if zoom {
+        money_desc(data, "Total cost per replication") + "; axis does not start at 0"
+    } else {
+        money_desc(data, "Total cost per replication")
+    };
+    let n = dists.len();
+    let centre = |i: usize| (n - i) as f64 - 0.5;
+    let keys: Vec<f64> = (0..n).map(centre).collect();
+    let label_style = text(17.0);
+    let (aw, _) = body.dim_in_pixel();
+    let mut labels = Vec::new();
+    let mut label_w = 40;
+    for d in &dists {
+        let l = fit(&body, &d.strategy, &label_style, aw as i32 / 3)?;
+        label_w = label_w.max(text_width(&body, &l, &label_style)?);
+        labels.push(l);
+    }
+    let label_of =
+        |y: &f64| (0..n).find(|&i| (centre(i) - y).abs() < 1e-6).map(|i| labels[i].clone()).unwrap_or_default();
+    let mut chart = ChartBuilder::on(&body)
+        .margin_left(16)
+        .margin_right(32)
+        .margin_top(6)
+        .margin_bottom(10)
+        .x_label_area_size(52)
+        .y_label_area_size(label_w + 18)
+        .build_cartesian_2d(x_min..x_max, Keyed::new(0.0..n as f64, keys))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(8)
+        .x_label_formatter(&tick_money(x_max.abs().max(x_min.abs())))
+        .y_label_formatter(&label_of)
+        .x_desc(x_desc)
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+        .draw()?;
+    let (plot_right, _) = chart.backend_coord(&(x_max, 0.0));
+    let note_style = text(16.0);
+    for (i, d) in dists.iter().enumerate() {
+        let y = centre(i);
+        let c = strategy_colour(data, &d.strategy);
+        let mut sorted: Vec<f64> = d.totals.iter().copied().map(finite).collect();
+        sorted.sort_by(f64::total_cmp);
+        let (q1, med, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
+        let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+        // Dots: one per replication, spread vertically in a strip below the box.
+        let dot = if sorted.len() > 100 { 2 } else { 3 };
+        let dots = sorted.iter().enumerate().map(|(k, v)| {
+            let jitter = ((k as f64 * 0.618_033_988_7).fract() - 0.5) * 0.16;
+            Circle::new((*v, y - 0.24 + jitter), dot, c.mix(0.55).filled())
+        });
+        chart.draw_series(dots)?;
+        let (b0, b1, bm) = (y - 0.06, y + 0.2, y + 0.07);
+        chart.draw_series(std::iter::once(Rectangle::new([(q1, b0), (q3, b1)], c.mix(0.3).filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new([(q1, b0), (q3, b1)], c.stroke_width(2))))?;
+        chart.draw_series(std::iter::once(PathElement::new(vec![(med, b0), (med, b1)], c.stroke_width(3))))?;
+        for (a, b) in [(min, q1), (q3, max)] {
+            chart.draw_series(std::iter::once(PathElement::new(vec![(a, bm), (b, bm)], c.stroke_width(2))))?;
+        }
+        for x in [min, max] {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, bm - 0.05), (x, bm + 0.05)],
+                c.stroke_width(2),
+            )))?;
+        }
+        let b = finite(d.budget.value);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(b, y - 0.36), (b, y + 0.3)],
+            BUDGET.stroke_width(3),
+        )))?;
+        let label = format!("{budget_name}: {} {}", data.currency, money_text(b));
+        let (px, _) = chart.backend_coord(&(b, y));
+        let w = text_width(&body, &label, &note_style)?;
+        let (dx, h) = if px + 6 + w <= plot_right { (6, HPos::Left) } else { (-6, HPos::Right) };
+        let style = bold(16.0).pos(Pos::new(h, VPos::Bottom));
+        chart.plotting_area().draw(&(EmptyElement::at((b, y + 0.3)) + Text::new(label, (dx, 0), style)))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// (e) Cost by market.
+
+/// At most this many markets get a group of their own; the rest are summed as one.
+const MAX_MARKETS: usize = 8;
+
+fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
+    let strategies = strategies_of(data, data.markets.iter().map(|m| m.strategy.as_str()));
+    let mut markets: Vec<(String, f64)> = Vec::new();
+    for m in &data.markets {
+        match markets.iter_mut().find(|(name, _)| *name == m.market) {
+            Some(entry) => entry.1 += finite(m.mean.value),
+            None => markets.push((m.market.clone(), finite(m.mean.value))),
+        }
+    }
+    markets.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let rest: Vec<String> = if markets.len() > MAX_MARKETS {
+        markets.split_off(MAX_MARKETS - 1).into_iter().map(|m| m.0).collect()
+    } else {
+        Vec::new()
+    };
+    let mut groups: Vec<(String, Vec<String>)> = markets.into_iter().map(|(m, _)| (m.clone(), vec![m])).collect();
+    if !rest.is_empty() {
+        groups.push((format!("{} other markets", rest.len()), rest));
+    }
+    let value = |members: &[String], s: &str| -> f64 {
+        data.markets
+            .iter()
+            .filter(|m| m.strategy == s && members.contains(&m.market))
+            .map(|m| finite(m.mean.value))
+            .sum()
+    };
+    let legend: Vec<LegendItem> =
+        strategies.iter().map(|s| item(*s, strategy_colour(data, s), Swatch::Block)).collect();
+    let subtitle =
+        format!("Mean cost per replication {} under {}, by the customer's market.", per_run(data), data.detail_pricing);
+    let body = header(root, ChartKind::CostByMarket.title(), &subtitle, &legend)?;
+    let g = groups.len();
+    let top = groups.iter().flat_map(|(_, m)| strategies.iter().map(|s| value(m, s))).fold(0.0_f64, f64::max);
+    let top = if top > 0.0 { top } else { 1.0 };
+    let keys: Vec<f64> = (0..g).map(|i| i as f64 + 0.5).collect();
+    let (aw, _) = body.dim_in_pixel();
+    let group_px = (aw as i32 - 130) / g.max(1) as i32;
+    let mut labels = Vec::new();
+    for (name, _) in &groups {
+        labels.push(fit(&body, name, &text(16.0), group_px - 8)?);
+    }
+    let label_of = |x: &f64| labels.get(x.floor().max(0.0) as usize).cloned().unwrap_or_default();
+    let mut chart = ChartBuilder::on(&body)
+        .margin_left(16)
+        .margin_right(24)
+        .margin_top(6)
+        .margin_bottom(10)
+        .x_label_area_size(52)
+        .y_label_area_size(86)
+        .build_cartesian_2d(Keyed::new(0.0..g as f64, keys), 0.0..top * 1.08)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_labels(8)
+        .x_label_formatter(&label_of)
+        .y_label_formatter(&tick_money(top))
+        .x_desc("Market")
+        .y_desc(money_desc(data, "Mean cost per replication"))
+        .label_style(text(16.0))
+        .axis_desc_style(text(17.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+        .draw()?;
+    let ns = strategies.len().max(1) as f64;
+    let w = 0.8 / ns;
+    for (gi, (_, members)) in groups.iter().enumerate() {
+        for (si, s) in strategies.iter().enumerate() {
+            let v = value(members, s);
+            let x0 = gi as f64 + 0.1 + si as f64 * w;
+            let c = strategy_colour(data, s);
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(x0 + w * 0.06, 0.0), (x0 + w * 0.94, v)], c.filled())))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_between_order_statistics() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.25), 2.0);
+        assert_eq!(quantile(&v, 1.0), 5.0);
+        assert!((quantile(&[0.0, 10.0], 0.9) - 9.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn colours_are_distinct_within_each_palette() {
+        let cats: Vec<RGBColor> = CostCategory::ALL.iter().map(|c| category_colour(*c)).collect();
+        let reasons: Vec<RGBColor> = FreeReason::ALL.iter().map(|r| free_colour(*r)).chain([PAID]).collect();
+        for palette in [cats, reasons] {
+            for (i, a) in palette.iter().enumerate() {
+                assert!(palette[i + 1..].iter().all(|b| b != a), "{a:?} repeats");
+            }
+        }
+    }
+}
