@@ -1,0 +1,356 @@
+//! Synthetic customers: who each one is (country, opt-in, activity) and what happens to them that
+//! does not depend on the business's strategy (visits, ad clicks, orders, logins, campaign sends,
+//! agents' answers), drawn from random streams derived from (seed, replication, customer,
+//! purpose), so every strategy and every pricing model sees the same customers (common random
+//! numbers) whatever the thread count.
+
+use crate::pricing::markets::Country;
+use crate::scenario::{Dist, OfficeHours, Scenario};
+use crate::strategy::Content;
+use crate::time::{DAY, HOUR, SECOND, Time};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
+
+/// What a random stream is for; part of every stream's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Country, opt-in, activity.
+    Profile = 1,
+    /// Unprompted visits.
+    Visits = 2,
+    /// Ad clicks.
+    Ads = 3,
+    /// Orders.
+    Orders = 4,
+    /// Logins.
+    Logins = 5,
+    /// Campaign audiences.
+    Campaigns = 6,
+    /// Support answers.
+    Support = 7,
+    /// The reply to one piece of content (keyed by the content's id).
+    Reply = 8,
+    /// The delivery of one message (keyed by the content's id).
+    Delivery = 9,
+    /// The reply to one re-engagement template (keyed by the content's id).
+    ReEngageReply = 10,
+    /// Follow-up delays (keyed by the content's id).
+    FollowUp = 11,
+}
+
+/// splitmix64's finaliser: a bijective 64-bit mixer.
+#[must_use]
+pub fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The key of a stream: (seed, replication, customer, purpose, id) mixed into 64 bits.
+#[must_use]
+pub fn stream_key(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> u64 {
+    let mut h = mix(seed);
+    h = mix(h ^ u64::from(replication));
+    h = mix(h ^ customer);
+    h = mix(h ^ purpose as u64);
+    mix(h ^ id)
+}
+
+/// A named portable generator for one stream.
+#[must_use]
+pub fn stream(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(stream_key(seed, replication, customer, purpose, id))
+}
+
+/// A uniform number in [0, 1) from a key (53 bits).
+#[must_use]
+pub fn unit(key: u64) -> f64 {
+    (key >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Draws a duration in nanoseconds.
+pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
+    let v = match dist {
+        Dist::Fixed(v) => v,
+        Dist::Exponential(mean) => {
+            let u: f64 = rng.random();
+            -mean * (1.0 - u).ln()
+        }
+        Dist::LogNormal { median, sigma } => {
+            let z: f64 = StandardNormal.sample(rng);
+            median * (sigma * z).exp()
+        }
+        Dist::Uniform(a, b) => {
+            let u: f64 = rng.random();
+            a + (b - a) * u
+        }
+    };
+    v.clamp(0.0, 1.0e17) as i64
+}
+
+fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
+}
+
+/// A count with mean `x`: floor(x) plus one with probability frac(x).
+fn count_with_mean(x: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    let whole = x.floor();
+    let extra = u64::from(rng.random::<f64>() < x - whole);
+    whole as u64 + extra
+}
+
+/// Who a customer is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Profile {
+    /// The country of the number.
+    pub country: Country,
+    /// Opted in to templates.
+    pub opted_in: bool,
+    /// Activity multiplier (mean 1).
+    pub activity: f64,
+}
+
+/// Something that happens to a customer whatever the strategy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Happening {
+    /// The customer writes (`entry_point`: through an ad or Page button).
+    Inbound {
+        /// Through an entry point.
+        entry_point: bool,
+    },
+    /// The business has something to say.
+    Content {
+        /// What.
+        content: Content,
+        /// Must go out at once.
+        urgent: bool,
+        /// Stable id of this content (keys its reply and delivery draws).
+        id: u64,
+        /// The campaign it belongs to (for follow-ups), if any.
+        campaign: Option<u16>,
+    },
+}
+
+/// One happening at a time, in generation order `seq`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Exogenous {
+    /// When.
+    pub time: Time,
+    /// Generation order, for ties.
+    pub seq: u32,
+    /// What.
+    pub what: Happening,
+}
+
+impl Exogenous {
+    /// The processing order: time, then inbound before outbound, then generation order.
+    #[must_use]
+    pub fn order(&self) -> (Time, u8, u32) {
+        (self.time, u8::from(!matches!(self.what, Happening::Inbound { .. })), self.seq)
+    }
+}
+
+/// The scenario's calendar of activity: each hour of the run weighted by the daily and weekly
+/// profile, for drawing times.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    start: Time,
+    end: Time,
+    cumulative: Vec<f64>,
+}
+
+impl Calendar {
+    /// The calendar of a scenario's run.
+    #[must_use]
+    pub fn new(s: &Scenario) -> Calendar {
+        let hours = s.days as usize * 24;
+        let mut cumulative = Vec::with_capacity(hours);
+        let mut total = 0.0;
+        for k in 0..hours {
+            let day = s.start.0 + (k / 24) as i32;
+            let weekday = (day + 3).rem_euclid(7) as usize; // 1970-01-01 was a Thursday.
+            total += s.visits.weekly[weekday] * s.visits.hourly[k % 24];
+            cumulative.push(total);
+        }
+        Calendar { start: s.start_time(), end: s.end_time(), cumulative }
+    }
+
+    /// A time drawn from the profile.
+    pub fn draw(&self, rng: &mut Xoshiro256PlusPlus) -> Time {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let u: f64 = rng.random::<f64>() * total;
+        let k = self.cumulative.partition_point(|c| *c <= u).min(self.cumulative.len().saturating_sub(1));
+        let within: f64 = rng.random();
+        self.start.plus(k as i64 * HOUR + (within * HOUR as f64) as i64)
+    }
+
+    /// A time drawn uniformly over the run (ignores the profile).
+    pub fn draw_flat(&self, rng: &mut Xoshiro256PlusPlus) -> Time {
+        let u: f64 = rng.random();
+        self.start.plus((u * (self.end.0 - self.start.0) as f64) as i64)
+    }
+}
+
+/// The next moment at or after `t` when agents work.
+fn next_office_time(t: Time, hours: &OfficeHours, offset_secs: i64) -> Time {
+    let local = t.0 + offset_secs * SECOND;
+    let first = local.div_euclid(DAY);
+    let mut in_day = local.rem_euclid(DAY);
+    for day in first..first + 8 {
+        let weekday = (day + 3).rem_euclid(7) as usize;
+        if hours.days[weekday] {
+            if in_day < hours.from * SECOND {
+                return Time(day * DAY + hours.from * SECOND - offset_secs * SECOND);
+            }
+            if in_day < hours.to * SECOND {
+                return Time(day * DAY + in_day - offset_secs * SECOND);
+            }
+        }
+        in_day = 0;
+    }
+    t
+}
+
+/// Draws a customer's profile and everything that happens to them, into `out` (cleared first),
+/// sorted in processing order. Returns the profile.
+pub fn generate(
+    s: &Scenario,
+    calendar: &Calendar,
+    replication: u32,
+    customer: u64,
+    out: &mut Vec<Exogenous>,
+) -> Profile {
+    out.clear();
+    let seed = s.seed;
+    let mut rng = stream(seed, replication, customer, Purpose::Profile, 0);
+    let u: f64 = rng.random();
+    let country = s.countries.iter().find(|(_, cum)| u < *cum).or(s.countries.last()).map_or(Country::US, |c| c.0);
+    let opted_in = rng.random::<f64>() < s.opted_in;
+    let activity = match s.activity_shape {
+        Some(shape) => Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(&mut rng)),
+        None => 1.0,
+    };
+    let profile = Profile { country, opted_in, activity };
+    let days = f64::from(s.days);
+    let mut id: u64 = 0;
+    let mut seq: u32 = 0;
+    let mut push = |out: &mut Vec<Exogenous>, time: Time, what: Happening| {
+        out.push(Exogenous { time, seq, what });
+        seq += 1;
+    };
+    let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
+        *id += 1;
+        Happening::Content { content, urgent, id: *id, campaign }
+    };
+
+    // Visits and ad clicks: a burst of inbound messages, then agents' answers.
+    let mut visit_rng = stream(seed, replication, customer, Purpose::Visits, 0);
+    let mut support_rng = stream(seed, replication, customer, Purpose::Support, 0);
+    let visits = poisson(s.visits.per_day * activity * days, &mut visit_rng);
+    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
+    let mut ads_rng = stream(seed, replication, customer, Purpose::Ads, 0);
+    let clicks = poisson(per_customer_clicks * days, &mut ads_rng);
+    for v in 0..visits + clicks {
+        let from_ad = v >= visits;
+        let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
+        let start = calendar.draw(r);
+        let entry_point = from_ad || r.random::<f64>() < s.visits.entry_point_share;
+        let n = 1 + poisson(s.visits.messages - 1.0, r);
+        let mut t = start;
+        for k in 0..n {
+            if k > 0 {
+                t = t.plus(sample(s.visits.gap, r).max(1));
+            }
+            push(out, t, Happening::Inbound { entry_point: entry_point && k == 0 });
+        }
+        if let Some(support) = &s.support {
+            let replies = count_with_mean(support.replies_per_visit, &mut support_rng);
+            let mut t = start;
+            for _ in 0..replies {
+                t = t.plus(sample(support.response, &mut support_rng).max(1));
+                if let Some(hours) = &support.office_hours {
+                    t = next_office_time(t, hours, i64::from(s.offset.0));
+                }
+                let what = content(Content::Support, false, &mut id, None);
+                push(out, t, what);
+            }
+        }
+    }
+
+    if let Some(orders) = &s.orders {
+        let mut r = stream(seed, replication, customer, Purpose::Orders, 0);
+        for _ in 0..poisson(orders.per_day * activity * days, &mut r) {
+            let t = calendar.draw(&mut r);
+            for n in &orders.notifications {
+                let what = content(Content::Utility, n.urgent, &mut id, None);
+                push(out, t.plus(n.after), what);
+            }
+        }
+    }
+
+    if s.logins_per_day > 0.0 {
+        let mut r = stream(seed, replication, customer, Purpose::Logins, 0);
+        for _ in 0..poisson(s.logins_per_day * activity * days, &mut r) {
+            let t = calendar.draw(&mut r);
+            let what = content(Content::Authentication, true, &mut id, None);
+            push(out, t, what);
+        }
+    }
+
+    if !s.campaigns.is_empty() {
+        let mut r = stream(seed, replication, customer, Purpose::Campaigns, 0);
+        for (c, campaign) in s.campaigns.iter().enumerate() {
+            let kind = match campaign.category {
+                crate::rules::TemplateCategory::Marketing => Content::Marketing,
+                crate::rules::TemplateCategory::Utility => Content::Utility,
+                crate::rules::TemplateCategory::Authentication => Content::Authentication,
+            };
+            for send in &campaign.sends {
+                let chosen = r.random::<f64>() < campaign.audience;
+                let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
+                if chosen {
+                    let what = content(kind, false, &mut id, u16::try_from(c).ok());
+                    push(out, send.plus(offset), what);
+                }
+            }
+        }
+    }
+
+    let (start, end) = (s.start_time(), s.end_time());
+    out.retain(|e| start <= e.time && e.time < end);
+    out.sort_unstable_by_key(Exogenous::order);
+    profile
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_differ_by_every_part_of_the_key() {
+        let base = stream_key(1, 0, 0, Purpose::Visits, 0);
+        assert_ne!(base, stream_key(2, 0, 0, Purpose::Visits, 0));
+        assert_ne!(base, stream_key(1, 1, 0, Purpose::Visits, 0));
+        assert_ne!(base, stream_key(1, 0, 1, Purpose::Visits, 0));
+        assert_ne!(base, stream_key(1, 0, 0, Purpose::Orders, 0));
+        assert_ne!(base, stream_key(1, 0, 0, Purpose::Visits, 1));
+        assert_eq!(base, stream_key(1, 0, 0, Purpose::Visits, 0));
+    }
+
+    #[test]
+    fn office_hours_push_replies_to_the_next_opening() {
+        let hours = OfficeHours { from: 9 * 3600, to: 18 * 3600, days: [true, true, true, true, true, false, false] };
+        // 2026-01-02 is a Friday; 19:00 UTC is after closing, so Monday 09:00.
+        let t = Time::parse_rfc3339("2026-01-02T19:00:00Z").unwrap();
+        let next = next_office_time(t, &hours, 0);
+        assert_eq!(next, Time::parse_rfc3339("2026-01-05T09:00:00Z").unwrap());
+        let inside = Time::parse_rfc3339("2026-01-02T10:00:00Z").unwrap();
+        assert_eq!(next_office_time(inside, &hours, 0), inside);
+    }
+}
