@@ -294,7 +294,43 @@ fn path_at(text: &str, offset: usize) -> String {
     let Ok(doc) = toml::de::DeTable::parse(text) else { return String::new() };
     let mut path = String::new();
     walk_at(doc.get_ref(), offset, &mut path);
-    path
+    let from_header = header_path(text, offset);
+    if from_header.matches(['.', '[']).count() > path.matches(['.', '[']).count() { from_header } else { path }
+}
+
+/// The path of the key at `offset` under the nearest `[table]` or `[[array]]` header above it.
+fn header_path(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let start = text[..offset].rfind(|c: char| !is_key(c)).map_or(0, |i| i + 1);
+    let end = text[offset..].find(|c: char| !is_key(c)).map_or(text.len(), |i| offset + i);
+    let key = &text[start..end];
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if key.is_empty() || !text[line_start..start].trim().is_empty() {
+        return String::new();
+    }
+    let mut header = String::new();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in text[..line_start].lines() {
+        let l = line.trim();
+        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let name = name.trim().to_owned();
+            let n = match counts.iter_mut().find(|(k, _)| *k == name) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    counts.push((name.clone(), 0));
+                    0
+                }
+            };
+            header = format!("{name}[{n}]");
+        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            header = name.trim().to_owned();
+        }
+    }
+    if header.is_empty() { key.to_owned() } else { format!("{header}.{key}") }
 }
 
 fn walk_at(table: &DeTable<'_>, offset: usize, path: &mut String) {
