@@ -209,6 +209,8 @@ pub struct Layout {
     pub days: usize,
     /// First day.
     pub start: Date,
+    /// Month index of each day of the run.
+    month_of_day: Vec<u16>,
 }
 
 impl Layout {
@@ -230,7 +232,9 @@ impl Layout {
         for (i, m) in markets.iter().enumerate() {
             slot_of[usize::from(m.0)] = i as u16;
         }
+        let month_of_day = (0..s.days).map(|d| (Date(s.start.0 + d as i32).month().0 - first_month.0) as u16).collect();
         Layout {
+            month_of_day,
             first_month,
             months: (last.0 - first_month.0 + 1) as usize,
             markets,
@@ -641,11 +645,14 @@ impl CustomerSim<'_> {
     ) {
         let s = self.plan.s;
         // Delivery failures: the same draw for the same content under every strategy.
-        let salt = if content.is_none() { 1 << 63 } else { 0 };
-        let key = behaviour::stream_key(s.seed, self.replication, self.customer, Purpose::Delivery, id ^ salt);
-        let mut failed = behaviour::unit(key) < s.failure_rate;
-        if kind == MessageKind::Template(TemplateCategory::Marketing) && s.marketing_limit > 0.0 {
-            failed |= behaviour::unit(behaviour::mix(key)) < s.marketing_limit;
+        let mut failed = false;
+        if s.failure_rate > 0.0 || s.marketing_limit > 0.0 {
+            let salt = if content.is_none() { 1 << 63 } else { 0 };
+            let key = behaviour::stream_key(s.seed, self.replication, self.customer, Purpose::Delivery, id ^ salt);
+            failed = behaviour::unit(key) < s.failure_rate;
+            if kind == MessageKind::Template(TemplateCategory::Marketing) && s.marketing_limit > 0.0 {
+                failed |= behaviour::unit(behaviour::mix(key)) < s.marketing_limit;
+            }
         }
         let status = if failed { Status::Failed } else { Status::Delivered };
         let outcome = self.process(t, kind, status, out);
@@ -680,7 +687,7 @@ impl CustomerSim<'_> {
         let message = Message { time: t, kind, status, country: self.country, opted_in: self.opted_in };
         let date = t.local_date(s.offset);
         let day = (date.0 - plan.layout.start.0).clamp(0, plan.layout.days as i32 - 1) as usize;
-        let month = (date.month().0 - plan.layout.first_month.0).clamp(0, plan.layout.months as i32 - 1) as usize;
+        let month = usize::from(plan.layout.month_of_day[day]);
         let market = s.book.markets.market_of(self.country, date);
         let slot = plan.layout.slot(market);
         let delivery = self.windows.observe(&message, &plan.settings[0], date);
