@@ -9,8 +9,9 @@ pub mod raw;
 use crate::log::bill::ProviderFees;
 use crate::pricing::markets::Country;
 use crate::pricing::money::Money;
+use crate::pricing::rate_card::RateGap;
 use crate::pricing::tiers::TierTable;
-use crate::pricing::{Pricing, RateBook, card_file_name};
+use crate::pricing::{BillCategory, Pricing, RateBook, card_file_name};
 use crate::rules::TemplateCategory;
 use crate::strategy::{NoReply, Strategy};
 use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
@@ -621,6 +622,7 @@ impl Validator<'_> {
         for (_, cum) in &mut countries {
             *cum /= total;
         }
+        self.check_markets(&book, &pricings, start, days, c)?;
         let opted_in = self.share("customers.opted-in", c.opted_in)?;
         let activity_shape = match c.activity_shape {
             None => None,
@@ -791,6 +793,39 @@ impl Validator<'_> {
         })
     }
 
+    /// Every card in force must list the market of every country in the mix, on every day of the
+    /// run, under every pricing: better said now than after an hour of simulation.
+    fn check_markets(
+        &self,
+        book: &RateBook,
+        pricings: &[Pricing],
+        start: Date,
+        days: u32,
+        c: &raw::RawCustomers,
+    ) -> Result<()> {
+        for (code, _) in &c.countries {
+            let Ok(country) = Country::parse(code) else { continue };
+            for d in 0..days {
+                let date = Date(start.0 + i32::try_from(d).unwrap_or(0));
+                let market = book.markets.market_of(country, date);
+                for pricing in pricings {
+                    let model = pricing.model_on(date);
+                    let (card, rate) = book.rate(model, date, market, BillCategory::Marketing);
+                    if let Err(gap @ (RateGap::MarketNotListed | RateGap::NoCard)) = rate {
+                        return Err(self.err(
+                            &format!("customers.countries.{code}"),
+                            format!(
+                                "{} on {date} under pricing {pricing}; pass your own card with business.rates or drop {code}",
+                                book.describe_gap(gap, model, card, market, BillCategory::Marketing)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn office_hours(&self, h: &raw::RawOfficeHours) -> Result<OfficeHours> {
         let clock = |path: &str, t: &str| -> Result<i64> {
             let bad = || self.err(path, format!("expected a local time like \"09:00\", found \"{t}\""));
@@ -938,6 +973,15 @@ mod tests {
         assert_eq!(s.pricings, vec![Pricing::Auto]);
         assert_eq!(s.strategies.len(), 1);
         assert_eq!(s.name, "test");
+    }
+
+    #[test]
+    fn a_market_missing_from_the_card_in_force_is_named() {
+        // Hong Kong is its own market from 2026-07-01; the bundled per-message-2025 cards end before.
+        let text = "[run]\nstart = \"2026-06-25\"\ndays = 10\npricing = [\"per-message-2025\"]\n[customers]\ncountries = { IN = 0.5, HK = 0.5 }\n";
+        let e = parse(text).unwrap_err();
+        assert!(e.starts_with("test.toml:6:"), "{e}");
+        assert!(e.contains("customers.countries.HK") && e.contains("Hong Kong") && e.contains("2026-07-01"), "{e}");
     }
 
     #[test]
