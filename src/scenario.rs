@@ -803,7 +803,7 @@ impl Validator<'_> {
         days: u32,
         c: &raw::RawCustomers,
     ) -> Result<()> {
-        for (code, _) in &c.countries {
+        for code in c.countries.keys() {
             let Ok(country) = Country::parse(code) else { continue };
             for d in 0..days {
                 let date = Date(start.0 + i32::try_from(d).unwrap_or(0));
