@@ -423,10 +423,10 @@ impl Validator<'_> {
     }
 
     fn rate(&self, path: &str, v: f64) -> Result<f64> {
-        if v.is_finite() && v >= 0.0 {
+        if v.is_finite() && (0.0..=1000.0).contains(&v) {
             Ok(v)
         } else {
-            Err(self.err(path, format!("expected a non-negative number, found {v}")))
+            Err(self.err(path, format!("expected a number between 0 and 1000, found {v}")))
         }
     }
 
@@ -521,6 +521,12 @@ impl Validator<'_> {
         }
         let r = &raw.run;
         let start = self.date("run.start", &r.start)?;
+        if !(Date::ymd(1970, 1, 1)..=Date::ymd(2200, 12, 31)).contains(&start) {
+            return Err(self.err(
+                "run.start",
+                format!("expected a date between 1970-01-01 and 2200-12-31, found \"{}\"", r.start),
+            ));
+        }
         let days = match (r.days, r.months) {
             (Some(_), Some(_)) => return Err(self.err("run.months", "expected either days or months, found both")),
             (Some(d), None) => d,
@@ -657,7 +663,13 @@ impl Validator<'_> {
             reply(self, "authentication", &c.replies.authentication)?,
         ];
         let ad_clicks_per_day = match &raw.ads {
-            Some(a) => self.rate("ads.clicks-per-day", a.clicks_per_day)?,
+            Some(a) if a.clicks_per_day.is_finite() && (0.0..=1.0e9).contains(&a.clicks_per_day) => a.clicks_per_day,
+            Some(a) => {
+                return Err(self.err(
+                    "ads.clicks-per-day",
+                    format!("expected a number between 0 and 1e9, found {}", a.clicks_per_day),
+                ));
+            }
             None => 0.0,
         };
 
@@ -718,6 +730,12 @@ impl Validator<'_> {
                         after: self.duration(&format!("orders.notifications[{i}].after"), &n.after)?,
                         urgent: n.urgent,
                     });
+                }
+                if notifications.len() > 100 {
+                    return Err(self.err(
+                        "orders.notifications",
+                        format!("expected at most 100 notifications per order, found {}", notifications.len()),
+                    ));
                 }
                 if notifications.is_empty() {
                     return Err(self.err("orders.notifications", "expected at least one notification per order"));
