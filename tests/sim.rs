@@ -222,11 +222,45 @@ fn one_and_two_threads_give_identical_bytes() {
     assert!(has("free-form message at the service rate"), "no charged free-form: {reasons:?}");
 }
 
+/// Bills each strategy's trace with `wasim bill` under each pricing and compares with the run's
+/// replication-0 total. Returns the summary.
+fn assert_traces_bill_to_run_totals(
+    scenario: &str,
+    strategies: &[&str],
+    pricings: &[&str],
+    bill_args: &[&str],
+) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "traced.toml", scenario);
+    let summary = run(dir.path(), &s, &["--trace", "100000"]);
+    let out = dir.path().join("out");
+    for strategy in strategies {
+        let trace = out.join(format!("trace-{strategy}.csv"));
+        assert!(trace.exists(), "no trace for {strategy}");
+        for pricing in pricings {
+            let output =
+                wasim().args(["bill", "--json", "--pricing", pricing]).args(bill_args).arg(&trace).output().unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let bill: Value = serde_json::from_slice(&output.stdout).unwrap();
+            let run_total = &result(&summary, strategy, pricing)["total_cost_by_replication"][0];
+            assert_eq!(
+                bill["total_cost"].as_str(),
+                run_total.as_str(),
+                "{strategy} under {pricing}: bill {} vs run {}",
+                bill["total_cost"],
+                run_total
+            );
+        }
+    }
+    summary
+}
+
 /// Billing the trace of every customer of replication 0 with `wasim bill` (same pricing, time
-/// zone, home country and free tier) gives exactly the run's charges for that replication.
+/// zone, home country and free tier) gives exactly the run's charges for that replication:
+/// per-message models, `auto` across 2025-07-01, authentication-international, failures, the US
+/// marketing pause, entry points, blocked free-form and the free-form allowance.
 #[test]
 fn trace_billed_by_wasim_bill_gives_the_run_charges() {
-    let dir = tempfile::tempdir().unwrap();
     let scenario = r#"
 name = "traced"
 [run]
@@ -287,36 +321,73 @@ name = "defer"
 kind = "defer-utility"
 max-wait = "1d"
 "#;
-    let s = write(dir.path(), "traced.toml", scenario);
-    let summary = run(dir.path(), &s, &["--trace", "400"]);
-    let out = dir.path().join("out");
-    let mut checked = 0;
-    for strategy in ["window-check", "naive", "re-engage", "defer"] {
-        let trace = out.join(format!("trace-{strategy}.csv"));
-        assert!(trace.exists(), "no trace for {strategy}");
-        for pricing in ["per-message-2025", "per-message-2026", "category-2023", "auto"] {
-            let output = wasim()
-                .args(["bill", "--json", "--pricing", pricing, "--timezone=-03:00", "--primary-country", "BR"])
-                .args(["--auth-international-from", "2025-06-25", "--free-tier", "40"])
-                .arg(&trace)
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-            let bill: Value = serde_json::from_slice(&output.stdout).unwrap();
-            let run_total = &result(&summary, strategy, pricing)["total_cost_by_replication"][0];
-            assert_eq!(
-                bill["total_cost"].as_str(),
-                run_total.as_str(),
-                "{strategy} under {pricing}: bill {} vs run {}",
-                bill["total_cost"],
-                run_total
-            );
-            checked += 1;
-        }
-    }
-    assert_eq!(checked, 16);
+    let summary = assert_traces_bill_to_run_totals(
+        scenario,
+        &["window-check", "naive", "re-engage", "defer"],
+        &["per-message-2025", "per-message-2026", "category-2023", "auto"],
+        &[
+            "--timezone=-03:00",
+            "--primary-country",
+            "BR",
+            "--auth-international-from",
+            "2025-06-25",
+            "--free-tier",
+            "40",
+        ],
+    );
     // The scenario exercised what it meant to: blocked free-form under the naive strategy.
     assert!(f(&traffic(&summary, "naive")["messages_mean"]["blocked"]) > 0.0);
+}
+
+/// The same agreement for the conversation models' monthly free tiers (rules 10 and 16): the
+/// first N conversations (service conversations under category-2023, until 2024-10-31) of each
+/// month across the business, in order of opening, across a month boundary.
+#[test]
+fn trace_billed_by_wasim_bill_gives_the_run_charges_for_conversation_free_tiers() {
+    let scenario = r#"
+[run]
+start = "2024-10-10"
+days = 40
+pricing = ["conversation-2022", "category-2023"]
+replications = 1
+[business]
+free-tier = 30
+[customers]
+count = 300
+countries = { BR = 0.8, AR = 0.2 }
+[customers.visits]
+per-day = 0.15
+entry-point-share = 0.2
+[customers.replies.marketing]
+probability = 0.3
+[[campaign]]
+name = "promo"
+first = "2024-10-12T12:00"
+every = "6d"
+audience = 0.5
+follow-ups = 1
+[orders]
+per-day = 0.05
+notifications = [{ after = "0s" }, { after = "1d" }]
+[support]
+replies-per-visit = 2
+response = { kind = "lognormal", median = "8h", sigma = 1.0 }
+[[strategy]]
+name = "window-check"
+kind = "window-check"
+[[strategy]]
+name = "always-template"
+kind = "always-template"
+"#;
+    let summary = assert_traces_bill_to_run_totals(
+        scenario,
+        &["window-check", "always-template"],
+        &["conversation-2022", "category-2023"],
+        &["--free-tier", "30"],
+    );
+    let r = result(&summary, "window-check", "conversation-2022");
+    let reasons = r["messages_by_reason"].as_array().unwrap();
+    assert!(reasons.iter().any(|x| x["reason"].as_str().unwrap_or("").contains("free tier of conversations")));
 }
 
 /// Rule 19: under per-message-2025, a utility template outside the window is charged and any
