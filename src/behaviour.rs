@@ -95,6 +95,17 @@ fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     if lambda <= 0.0 || !lambda.is_finite() {
         return 0;
     }
+    if lambda < 30.0 {
+        // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
+        let limit = (-lambda).exp();
+        let mut k = 0;
+        let mut product: f64 = rng.random();
+        while product > limit {
+            k += 1;
+            product *= rng.random::<f64>();
+        }
+        return k;
+    }
     Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
 }
 
@@ -341,6 +352,20 @@ mod tests {
         assert_ne!(base, stream_key(1, 0, 0, Purpose::Orders, 0));
         assert_ne!(base, stream_key(1, 0, 0, Purpose::Visits, 1));
         assert_eq!(base, stream_key(1, 0, 0, Purpose::Visits, 0));
+    }
+
+    #[test]
+    fn poisson_counts_have_the_right_mean_and_variance() {
+        // 20,000 draws: the sample mean is within 4 standard errors of λ (bound fixed in advance).
+        for lambda in [0.3, 4.0, 50.0] {
+            let mut rng = stream(9, 0, 0, Purpose::Visits, 0);
+            let n = 20_000;
+            let draws: Vec<f64> = (0..n).map(|_| poisson(lambda, &mut rng) as f64).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "λ {lambda}: mean {mean}");
+            assert!((var / lambda - 1.0).abs() < 0.08, "λ {lambda}: variance {var}");
+        }
     }
 
     #[test]

@@ -30,7 +30,6 @@ use crate::scenario::Scenario;
 use crate::strategy::{Content, Route};
 use crate::time::{Date, Time};
 use ledger::{AllowanceUnit, LedgerPending};
-use rand::RngExt;
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -672,8 +671,10 @@ impl CustomerSim<'_> {
         if behaviour.probability <= 0.0 {
             return;
         }
-        let mut rng = behaviour::stream(s.seed, self.replication, self.customer, purpose, id);
-        if rng.random::<f64>() < behaviour.probability {
+        // Whether to reply comes straight from the stream's key; the delay from its generator.
+        let key = behaviour::stream_key(s.seed, self.replication, self.customer, purpose, id);
+        if behaviour::unit(key) < behaviour.probability {
+            let mut rng = behaviour::stream(s.seed, self.replication, self.customer, purpose, id);
             let delay = behaviour::sample(behaviour.delay, &mut rng).max(1);
             let campaign = if content == Some(Content::Marketing) { campaign } else { None };
             self.push(scratch, t.plus(delay), 0, PendingKind::Reply { id, campaign });

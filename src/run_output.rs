@@ -149,9 +149,22 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo) -> Files {
 }
 
 fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, names: &[String]) -> String {
-    let cards: Vec<Value> = s
-        .book
-        .cards()
+    // The cards in force on some day of the run under some pricing.
+    let mut used = Vec::new();
+    for d in 0..s.days {
+        let date = Date(s.start.0 + d as i32);
+        for p in &s.pricings {
+            if let Some(id) = s.book.card_for(p.model_on(date), date)
+                && !used.contains(&id)
+            {
+                used.push(id);
+            }
+        }
+    }
+    used.sort_by_key(|id| (s.book.card(*id).model, s.book.card(*id).effective));
+    let cards: Vec<Value> = used
+        .iter()
+        .map(|id| s.book.card(*id))
         .map(|c| json!({ "pricing_model": c.model.id(), "effective": c.effective.to_string(), "source": c.source }))
         .collect();
     let v = json!({
