@@ -231,6 +231,7 @@ fn assert_traces_bill_to_run_totals(
     bill_args: &[&str],
 ) -> Value {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tiers.csv", TIERS);
     let s = write(dir.path(), "traced.toml", scenario);
     let summary = run(dir.path(), &s, &["--trace", "100000"]);
     let out = dir.path().join("out");
@@ -238,8 +239,13 @@ fn assert_traces_bill_to_run_totals(
         let trace = out.join(format!("trace-{strategy}.csv"));
         assert!(trace.exists(), "no trace for {strategy}");
         for pricing in pricings {
-            let output =
-                wasim().args(["bill", "--json", "--pricing", pricing]).args(bill_args).arg(&trace).output().unwrap();
+            let output = wasim()
+                .current_dir(dir.path())
+                .args(["bill", "--json", "--pricing", pricing])
+                .args(bill_args)
+                .arg(&trace)
+                .output()
+                .unwrap();
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
             let bill: Value = serde_json::from_slice(&output.stdout).unwrap();
             let run_total = &result(&summary, strategy, pricing)["total_cost_by_replication"][0];
@@ -337,6 +343,67 @@ max-wait = "1d"
     );
     // The scenario exercised what it meant to: blocked free-form under the naive strategy.
     assert!(f(&traffic(&summary, "naive")["messages_mean"]["blocked"]) > 0.0);
+}
+
+/// Volume tiers (rule 21) for Brazil: the month's charged utility messages from the 40th and
+/// authentication messages (international ones included) from the 30th and the 80th are cheaper.
+const TIERS: &str = "market,category,from,rate
+Brazil,utility,40,0.0050
+Brazil,authentication,30,0.0060
+Brazil,authentication,80,0.0040
+Brazil,authentication_international,30,0.0500
+India,authentication_international,10,0.0200
+";
+
+/// The same agreement with graduated volume tiers, priced per month across the business
+/// (authentication-international counting with authentication, eligibility starting mid-month).
+#[test]
+fn trace_billed_by_wasim_bill_gives_the_run_charges_with_volume_tiers() {
+    let scenario = r#"
+[run]
+start = "2026-01-20"
+days = 25
+timezone = "-03:00"
+pricing = ["per-message-2025"]
+replications = 1
+[business]
+country = "AR"
+auth-international-from = "2026-02-03"
+tiers = "tiers.csv"
+[customers]
+count = 300
+countries = { BR = 0.8, IN = 0.2 }
+[customers.visits]
+per-day = 0.05
+[orders]
+per-day = 0.05
+notifications = [{ after = "0s" }, { after = "1d" }]
+[logins]
+per-day = 0.1
+[[strategy]]
+name = "window-check"
+kind = "window-check"
+"#;
+    let summary = assert_traces_bill_to_run_totals(
+        scenario,
+        &["window-check"],
+        &["per-message-2025"],
+        &[
+            "--timezone=-03:00",
+            "--primary-country",
+            "AR",
+            "--auth-international-from",
+            "2026-02-03",
+            "--tiers",
+            "tiers.csv",
+        ],
+    );
+    // The tiers mattered: the total is below the list-rate total of the same charges.
+    let r = result(&summary, "window-check", "per-message-2025");
+    let charged: f64 = r["charged_mean"].as_object().unwrap().values().map(f).sum();
+    assert!(charged > 500.0, "{charged}");
+    let utility = f(&r["cost_by_category"]["utility"]["mean"]);
+    assert!(utility < f(&r["charged_mean"]["utility"]) * 0.0068 - 0.01, "utility {utility} not tiered");
 }
 
 /// The same agreement for the conversation models' monthly free tiers (rules 10 and 16): the
