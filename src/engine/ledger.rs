@@ -201,3 +201,53 @@ impl LedgerPending {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(t: i64, customer: u64) -> AllowanceUnit {
+        AllowanceUnit { key: (Time(t), customer, 1), rate: Some(Money(1)), cell: 0, day: 0, reason: 0 }
+    }
+
+    fn earliest_keys(p: &LedgerPending) -> Vec<(Time, u64, u32)> {
+        let mut keys: Vec<_> = p.earliest.iter().flat_map(|e| e.heap.iter().map(|u| u.key)).collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// Rules 10, 16, 23: the allowance goes to the N earliest units of the month across the
+    /// business. Whatever the chunking and merge order, the kept units are the N earliest.
+    #[test]
+    fn merged_heaps_keep_the_n_earliest_whatever_the_order() {
+        let n = 7;
+        // A scrambled sequence of 60 distinct times (37 is coprime with 60).
+        let units: Vec<AllowanceUnit> = (0..60).map(|i| unit((i * 37) % 60, (i % 5) as u64)).collect();
+        let mut expected: Vec<_> = units.iter().map(|u| u.key).collect();
+        expected.sort_unstable();
+        expected.truncate(n);
+        for chunk in [1, 4, 13, 60] {
+            let mut parts: Vec<LedgerPending> = units
+                .chunks(chunk)
+                .map(|c| {
+                    let mut p = LedgerPending::new(n as u64);
+                    for u in c {
+                        p.allowance(0, Allowance::FreeFormMessages, *u);
+                    }
+                    p
+                })
+                .collect();
+            let mut forward = LedgerPending::new(n as u64);
+            for p in parts.clone() {
+                forward.merge(p);
+            }
+            parts.reverse();
+            let mut backward = LedgerPending::new(n as u64);
+            for p in parts {
+                backward.merge(p);
+            }
+            assert_eq!(earliest_keys(&forward), expected, "chunks of {chunk}");
+            assert_eq!(earliest_keys(&backward), expected, "chunks of {chunk}, reversed");
+        }
+    }
+}
