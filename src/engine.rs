@@ -264,6 +264,8 @@ struct Plan<'a> {
     calendar: Calendar,
     layout: Layout,
     settings: Vec<Settings>,
+    /// The model each pricing applies on each day of the run (what `auto` switches to).
+    models: Vec<[crate::pricing::Model; MAX_PRICINGS]>,
     trace: u64,
 }
 
@@ -356,6 +358,16 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
                 primary_country: s.country,
                 auth_international_from: s.auth_international_from,
                 us_marketing_pause: s.us_marketing_pause,
+            })
+            .collect(),
+        models: (0..s.days)
+            .map(|d| {
+                let date = Date(s.start.0 + d as i32);
+                let mut models = [crate::pricing::Model::PerMessage2025; MAX_PRICINGS];
+                for (pi, p) in s.pricings.iter().enumerate() {
+                    models[pi] = p.model_on(date);
+                }
+                models
             })
             .collect(),
         trace,
@@ -478,6 +490,8 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 queued: QUEUED,
                 awaiting_reply: false,
                 tracing: replication == 0 && customer < plan.trace,
+                cached_date: None,
+                cached: (MarketId(0), 0),
             };
             sim.run(&mut scratch, &mut out);
         }
@@ -501,6 +515,8 @@ struct CustomerSim<'a> {
     queued: u64,
     awaiting_reply: bool,
     tracing: bool,
+    cached_date: Option<Date>,
+    cached: (MarketId, usize),
 }
 
 impl CustomerSim<'_> {
@@ -689,8 +705,13 @@ impl CustomerSim<'_> {
         let date = t.local_date(s.offset);
         let day = (date.0 - plan.layout.start.0).clamp(0, plan.layout.days as i32 - 1) as usize;
         let month = usize::from(plan.layout.month_of_day[day]);
-        let market = s.book.markets.market_of(self.country, date);
-        let slot = plan.layout.slot(market);
+        // The market only changes with the date: look it up once per customer and day.
+        if self.cached_date != Some(date) {
+            let market = s.book.markets.market_of(self.country, date);
+            self.cached = (market, plan.layout.slot(market));
+            self.cached_date = Some(date);
+        }
+        let (market, slot) = self.cached;
         let delivery = self.windows.observe(&message, &plan.settings[0], date);
         self.seq += 1;
         out.events += 1;
@@ -718,7 +739,7 @@ impl CustomerSim<'_> {
         let np = s.pricings.len();
         for (pi, settings) in plan.settings.iter().enumerate() {
             let pricing = settings.pricing;
-            let model = pricing.model_on(date);
+            let model = plan.models[day][pi];
             let cx = Context { settings, book: &s.book, date, market };
             let priced = self.conversations[pi].price(&message, &delivery, model, pricing == Pricing::Auto, &cx);
             let index = self.si * np + pi;
