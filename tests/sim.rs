@@ -569,3 +569,58 @@ fn bundled_scenarios_are_valid() {
     }
     assert!(n >= 5, "expected at least five bundled scenarios, found {n}");
 }
+
+fn reengage_scenario(reply: f64, if_no_reply: &str) -> String {
+    format!(
+        r#"
+[run]
+start = "2026-02-01"
+days = 10
+pricing = ["per-message-2025"]
+replications = 2
+[customers]
+count = 1000
+countries = {{ IN = 1.0 }}
+[customers.replies.marketing]
+probability = {reply}
+delay = {{ kind = "fixed", value = "5m" }}
+[[campaign]]
+name = "offer"
+first = "2026-02-03T10:00"
+[[strategy]]
+name = "re-engage"
+kind = "re-engage"
+wait = "1d"
+if-no-reply = "{if_no_reply}"
+"#
+    )
+}
+
+/// The re-engagement strategy (seeds 000 and 004): with the window closed, one marketing
+/// re-engagement template (charged, rule 19) goes out and the content waits. A reply opens the
+/// window and the content follows free-form (free under per-message-2025); without a reply the
+/// content is dropped or sent as a second charged template. India's marketing rate on the
+/// 2026-01-01 card is USD 0.0118; every one of the 1,000 customers is in the audience.
+#[test]
+fn re_engagement_costs_what_the_rules_say() {
+    for (reply, if_no_reply, templates, freeform, dropped) in [
+        (1.0, "template", 1000.0, 1000.0, 0.0),
+        (0.0, "drop", 1000.0, 0.0, 1000.0),
+        (0.0, "template", 2000.0, 0.0, 0.0),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = write(dir.path(), "re.toml", &reengage_scenario(reply, if_no_reply));
+        let summary = run(dir.path(), &s, &[]);
+        let r = result(&summary, "re-engage", "per-message-2025");
+        let expected = templates * 0.0118;
+        for total in r["total_cost_by_replication"].as_array().unwrap() {
+            let total: f64 = total.as_str().unwrap().parse().unwrap();
+            assert!((total - expected).abs() < 1e-9, "reply {reply}, {if_no_reply}: {total} vs {expected}");
+        }
+        let t = &traffic(&summary, "re-engage");
+        assert_eq!(f(&t["by_kind_and_outcome"]["marketing"]["delivered"]), templates);
+        let sent_freeform = t["by_kind_and_outcome"].get("freeform").map_or(0.0, |v| f(&v["delivered"]));
+        assert_eq!(sent_freeform, freeform);
+        assert_eq!(f(&t["messages_mean"]["dropped_by_strategy"]), dropped);
+    }
+}
