@@ -271,7 +271,10 @@ impl Scenario {
         let raw: raw::RawScenario = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let (line, column) = line_col(text, span.start);
-            let message = e.message().trim().replace('\n', " ");
+            let mut message = e.message().trim().replace('\n', " ");
+            if message.contains("invalid type: map, expected a string") {
+                message.push_str(" (write dates and times in quotes, e.g. start = \"2026-01-01\")");
+            }
             ScenarioError::Invalid { file: file.clone(), line, column, path: path_at(text, span.start), message }
         })?;
         let mut v = Validator { text, path, file: file.clone() };
@@ -299,21 +302,20 @@ fn path_at(text: &str, offset: usize) -> String {
     if from_header.matches(['.', '[']).count() > path.matches(['.', '[']).count() { from_header } else { path }
 }
 
-/// The path of the key at `offset` under the nearest `[table]` or `[[array]]` header above it.
+/// The path of the key on the line of `offset` (`key = ...`), under the nearest `[table]` or
+/// `[[array]]` header above it.
 fn header_path(text: &str, offset: usize) -> String {
     let offset = offset.min(text.len());
-    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    let start = text[..offset].rfind(|c: char| !is_key(c)).map_or(0, |i| i + 1);
-    let end = text[offset..].find(|c: char| !is_key(c)).map_or(text.len(), |i| offset + i);
-    let key = &text[start..end];
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    if key.is_empty() || !text[line_start..start].trim().is_empty() {
-        return String::new();
-    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[line_start..line_end].trim();
+    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
+    let key: String =
+        if line.starts_with('[') { String::new() } else { line.chars().take_while(|c| is_key(*c)).collect() };
     let mut header = String::new();
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for line in text[..line_start].lines() {
-        let l = line.trim();
+    for l in text[..line_start].lines().chain(line.starts_with('[').then_some(line)) {
+        let l = l.trim();
         if let Some(name) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
             let name = name.trim().to_owned();
             let n = match counts.iter_mut().find(|(k, _)| *k == name) {
@@ -331,7 +333,11 @@ fn header_path(text: &str, offset: usize) -> String {
             header = name.trim().to_owned();
         }
     }
-    if header.is_empty() { key.to_owned() } else { format!("{header}.{key}") }
+    match (header.is_empty(), key.is_empty()) {
+        (_, true) => header,
+        (true, false) => key,
+        (false, false) => format!("{header}.{key}"),
+    }
 }
 
 fn walk_at(table: &DeTable<'_>, offset: usize, path: &mut String) {
@@ -1000,6 +1006,18 @@ mod tests {
         let e = parse(text).unwrap_err();
         assert!(e.starts_with("test.toml:6:"), "{e}");
         assert!(e.contains("customers.countries.HK") && e.contains("Hong Kong") && e.contains("2026-07-01"), "{e}");
+    }
+
+    #[test]
+    fn type_errors_name_the_field() {
+        let e =
+            parse("[run]\nstart = \"2026-01-01\"\ndays = \"30\"\n[customers]\ncountries = { IN = 1.0 }\n").unwrap_err();
+        assert!(e.starts_with("test.toml:3:8: run.days: invalid type: string \"30\", expected u32"), "{e}");
+        let e = parse("[run]\nstart = 2026-01-01\n[customers]\ncountries = { IN = 1.0 }\n").unwrap_err();
+        assert!(e.starts_with("test.toml:2:9: run.start:") && e.contains("quotes"), "{e}");
+        let text = "[run]\nstart = \"2026-01-01\"\n[customers]\ncountries = { IN = 1.0 }\n[[strategy]]\nname = \"a\"\nkind = \"window-chek\"\n";
+        let e = parse(text).unwrap_err();
+        assert!(e.starts_with("test.toml:7:8: strategy[0].kind: unknown variant `window-chek`"), "{e}");
     }
 
     #[test]
