@@ -407,7 +407,7 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
 fn settle(plan: &Plan<'_>, mut p: Partial) -> Result<(Replication, u64, Vec<Vec<TraceRow>>), RunError> {
     for (i, pending) in p.pending.iter_mut().enumerate() {
         let tally = &mut p.tallies[i];
-        pending.settle(tally, &plan.layout, &plan.s.book).map_err(RunError)?;
+        pending.settle(tally, &plan.s.book).map_err(RunError)?;
     }
     Ok((Replication { tallies: p.tallies, traffic: p.traffic }, p.events, p.trace))
 }

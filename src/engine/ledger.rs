@@ -2,7 +2,7 @@
 //! exactly what [`crate::pricing::ledger::Ledger`] gives when settling the whole business in
 //! time order, without holding the business's messages.
 
-use super::{Layout, Tally};
+use super::Tally;
 use crate::pricing::RateBook;
 use crate::pricing::ledger::{Allowance, Billable};
 use crate::pricing::markets::MarketId;
@@ -157,8 +157,7 @@ impl LedgerPending {
     ///
     /// # Errors
     /// A missing rate a charged unit needed.
-    pub fn settle(&mut self, tally: &mut Tally, layout: &Layout, book: &RateBook) -> Result<(), String> {
-        let _ = layout;
+    pub fn settle(&mut self, tally: &mut Tally, book: &RateBook) -> Result<(), String> {
         if let Some((_, _, m)) = self.error.take() {
             return Err(m);
         }
