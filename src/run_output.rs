@@ -311,6 +311,22 @@ fn summary(s: &Scenario, r: &RunResult) -> String {
             }
         }
     }
+    // The same traffic priced two ways: what a change of pricing model costs each strategy.
+    let mut pricing_differences = Vec::new();
+    for (si, named) in s.strategies.iter().enumerate() {
+        for a in 0..s.pricings.len() {
+            for b in a + 1..s.pricings.len() {
+                let (ta, tb) = (totals(s, r, si, a), totals(s, r, si, b));
+                let diffs: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
+                pricing_differences.push(json!({
+                    "strategy": named.name,
+                    "a": s.pricings[a].id(),
+                    "b": s.pricings[b].id(),
+                    "difference_a_minus_b": summary_json(&summarize(&diffs)),
+                }));
+            }
+        }
+    }
     let v = json!({
         "scenario": s.name,
         "description": s.description,
@@ -325,11 +341,13 @@ fn summary(s: &Scenario, r: &RunResult) -> String {
             "ci95": "two-sided 95% confidence interval of the mean across replications, Student's t with n-1 degrees of freedom",
             "quantiles": "type 7: linear interpolation between order statistics (R's default, NumPy's linear)",
             "paired_differences": "per replication, strategy a minus strategy b under the same pricing and the same simulated customers (common random numbers)",
+            "pricing_differences": "per replication, the same strategy's traffic priced under pricing a minus pricing b",
             "money": "total_cost_by_replication is exact; means, deviations and intervals are floating point",
         },
         "results": results,
         "traffic": traffic,
         "paired_differences": paired,
+        "pricing_differences": pricing_differences,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
