@@ -32,7 +32,6 @@ use crate::time::{Date, Time};
 use ledger::{AllowanceUnit, LedgerPending};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// Most pricings one run compares.
 pub const MAX_PRICINGS: usize = 6;
@@ -443,7 +442,8 @@ impl PartialOrd for Pending {
     }
 }
 impl Ord for Pending {
-    /// Reversed, so that `BinaryHeap` pops the earliest: time, inbound first, then sequence.
+    /// Reversed, so that the queue's greatest element is the earliest: time, inbound first, then
+    /// sequence.
     fn cmp(&self, o: &Self) -> Ordering {
         (o.time, o.order, o.seq).cmp(&(self.time, self.order, self.seq))
     }
@@ -461,7 +461,9 @@ struct Held {
 #[derive(Default)]
 struct Scratch {
     exo: Vec<Exogenous>,
-    queue: BinaryHeap<Pending>,
+    /// A customer's pending events, sorted so that the last is the earliest (a customer has few
+    /// pending at once: a sorted vector beats a heap).
+    queue: Vec<Pending>,
     held: Vec<Held>,
 }
 
@@ -527,7 +529,7 @@ impl CustomerSim<'_> {
         let mut i = 0;
         loop {
             let exo = scratch.exo.get(i).copied();
-            let take_exo = match (exo, scratch.queue.peek()) {
+            let take_exo = match (exo, scratch.queue.last()) {
                 (Some(e), Some(q)) => {
                     let (t, o, s) = e.order();
                     (t, o, u64::from(s)) < (q.time, q.order, q.seq)
@@ -569,7 +571,9 @@ impl CustomerSim<'_> {
 
     fn push(&mut self, scratch: &mut Scratch, time: Time, order: u8, what: PendingKind) {
         self.queued += 1;
-        scratch.queue.push(Pending { time, order, seq: self.queued, what });
+        let p = Pending { time, order, seq: self.queued, what };
+        let at = scratch.queue.partition_point(|x| *x < p);
+        scratch.queue.insert(at, p);
     }
 
     /// An inbound message; `reply`: it answers content (of a campaign, maybe).
