@@ -49,20 +49,40 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The part of every stream key fixed by (seed, replication, customer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomerKey(u64);
+
+impl CustomerKey {
+    /// The key prefix of one customer of one replication.
+    #[must_use]
+    pub fn new(seed: u64, replication: u32, customer: u64) -> CustomerKey {
+        CustomerKey(mix(mix(mix(seed) ^ u64::from(replication)) ^ customer))
+    }
+
+    /// The key of this customer's stream for (purpose, id).
+    #[must_use]
+    pub fn key(self, purpose: Purpose, id: u64) -> u64 {
+        mix(mix(self.0 ^ purpose as u64) ^ id)
+    }
+
+    /// This customer's generator for (purpose, id).
+    #[must_use]
+    pub fn stream(self, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
+        Xoshiro256PlusPlus::seed_from_u64(self.key(purpose, id))
+    }
+}
+
 /// The key of a stream: (seed, replication, customer, purpose, id) mixed into 64 bits.
 #[must_use]
 pub fn stream_key(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> u64 {
-    let mut h = mix(seed);
-    h = mix(h ^ u64::from(replication));
-    h = mix(h ^ customer);
-    h = mix(h ^ purpose as u64);
-    mix(h ^ id)
+    CustomerKey::new(seed, replication, customer).key(purpose, id)
 }
 
 /// A named portable generator for one stream.
 #[must_use]
 pub fn stream(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(stream_key(seed, replication, customer, purpose, id))
+    CustomerKey::new(seed, replication, customer).stream(purpose, id)
 }
 
 /// A uniform number in [0, 1) from a key (53 bits).
@@ -238,8 +258,8 @@ pub fn generate(
     out: &mut Vec<Exogenous>,
 ) -> Profile {
     out.clear();
-    let seed = s.seed;
-    let mut rng = stream(seed, replication, customer, Purpose::Profile, 0);
+    let key = CustomerKey::new(s.seed, replication, customer);
+    let mut rng = key.stream(Purpose::Profile, 0);
     let u: f64 = rng.random();
     let country = s.countries.iter().find(|(_, cum)| u < *cum).or(s.countries.last()).map_or(Country::US, |c| c.0);
     let opted_in = rng.random::<f64>() < s.opted_in;
@@ -261,12 +281,12 @@ pub fn generate(
     };
 
     // Visits and ad clicks: a burst of inbound messages, then agents' answers.
-    let mut visit_rng = stream(seed, replication, customer, Purpose::Visits, 0);
-    let mut support_rng = stream(seed, replication, customer, Purpose::Support, 0);
+    let mut visit_rng = key.stream(Purpose::Visits, 0);
+    let mut support_rng = key.stream(Purpose::Support, 0);
     let visits = poisson(s.visits.per_day * activity * days, &mut visit_rng);
     let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
-    let mut ads_rng = stream(seed, replication, customer, Purpose::Ads, 0);
-    let clicks = poisson(per_customer_clicks * days, &mut ads_rng);
+    let mut ads_rng = key.stream(Purpose::Ads, 0);
+    let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
     for v in 0..visits + clicks {
         let from_ad = v >= visits;
         let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
@@ -295,7 +315,7 @@ pub fn generate(
     }
 
     if let Some(orders) = &s.orders {
-        let mut r = stream(seed, replication, customer, Purpose::Orders, 0);
+        let mut r = key.stream(Purpose::Orders, 0);
         for _ in 0..poisson(orders.per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
             for n in &orders.notifications {
@@ -306,7 +326,7 @@ pub fn generate(
     }
 
     if s.logins_per_day > 0.0 {
-        let mut r = stream(seed, replication, customer, Purpose::Logins, 0);
+        let mut r = key.stream(Purpose::Logins, 0);
         for _ in 0..poisson(s.logins_per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
             let what = content(Content::Authentication, true, &mut id, None);
@@ -315,7 +335,7 @@ pub fn generate(
     }
 
     if !s.campaigns.is_empty() {
-        let mut r = stream(seed, replication, customer, Purpose::Campaigns, 0);
+        let mut r = key.stream(Purpose::Campaigns, 0);
         for (c, campaign) in s.campaigns.iter().enumerate() {
             let kind = match campaign.category {
                 crate::rules::TemplateCategory::Marketing => Content::Marketing,

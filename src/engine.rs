@@ -480,7 +480,6 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
         for (si, named) in plan.s.strategies.iter().enumerate() {
             let mut sim = CustomerSim {
                 plan,
-                replication,
                 customer,
                 strategy: named.strategy,
                 si,
@@ -494,6 +493,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 tracing: replication == 0 && customer < plan.trace,
                 cached_date: None,
                 cached: (MarketId(0), 0),
+                key: behaviour::CustomerKey::new(plan.s.seed, replication, customer),
             };
             sim.run(&mut scratch, &mut out);
         }
@@ -505,7 +505,6 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
 /// One customer under one strategy.
 struct CustomerSim<'a> {
     plan: &'a Plan<'a>,
-    replication: u32,
     customer: u64,
     strategy: crate::strategy::Strategy,
     si: usize,
@@ -519,6 +518,7 @@ struct CustomerSim<'a> {
     tracing: bool,
     cached_date: Option<Date>,
     cached: (MarketId, usize),
+    key: behaviour::CustomerKey,
 }
 
 impl CustomerSim<'_> {
@@ -598,8 +598,7 @@ impl CustomerSim<'_> {
         self.awaiting_reply = false;
         if let Some((parent, Some(c))) = reply {
             let Some(campaign) = self.plan.s.campaigns.get(usize::from(c)) else { return };
-            let mut rng =
-                behaviour::stream(self.plan.s.seed, self.replication, self.customer, Purpose::FollowUp, parent);
+            let mut rng = self.key.stream(Purpose::FollowUp, parent);
             let mut at = t;
             for j in 0..campaign.follow_ups {
                 at = at.plus(behaviour::sample(campaign.follow_up_delay, &mut rng).max(1));
@@ -667,7 +666,7 @@ impl CustomerSim<'_> {
         let mut failed = false;
         if s.failure_rate > 0.0 || s.marketing_limit > 0.0 {
             let salt = if content.is_none() { 1 << 63 } else { 0 };
-            let key = behaviour::stream_key(s.seed, self.replication, self.customer, Purpose::Delivery, id ^ salt);
+            let key = self.key.key(Purpose::Delivery, id ^ salt);
             failed = behaviour::unit(key) < s.failure_rate;
             if kind == MessageKind::Template(TemplateCategory::Marketing) && s.marketing_limit > 0.0 {
                 failed |= behaviour::unit(behaviour::mix(key)) < s.marketing_limit;
@@ -692,9 +691,9 @@ impl CustomerSim<'_> {
             return;
         }
         // Whether to reply comes straight from the stream's key; the delay from its generator.
-        let key = behaviour::stream_key(s.seed, self.replication, self.customer, purpose, id);
+        let key = self.key.key(purpose, id);
         if behaviour::unit(key) < behaviour.probability {
-            let mut rng = behaviour::stream(s.seed, self.replication, self.customer, purpose, id);
+            let mut rng = self.key.stream(purpose, id);
             let delay = behaviour::sample(behaviour.delay, &mut rng).max(1);
             let campaign = if content == Some(Content::Marketing) { campaign } else { None };
             self.push(scratch, t.plus(delay), 0, PendingKind::Reply { id, campaign });
