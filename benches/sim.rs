@@ -1,6 +1,7 @@
 //! Simulation throughput on a bundled 30-day scenario (`scenarios/indian-retailer.toml`):
 //! customers per second and messages (events) per second, per core, with 1 and 2 threads; once
-//! with the scenario's four strategies and two pricings, once with one strategy and one pricing.
+//! with the scenario's four strategies and two pricings, once with one strategy and one pricing,
+//! and once with busier customers (about 20 messages each).
 //! Run with `cargo bench --bench sim`.
 
 use std::path::Path;
@@ -57,5 +58,14 @@ fn main() {
     single.pricings.truncate(1);
     for threads in [1, 2] {
         measure("indian-retailer, 1 strategy x 1 pricing", &single, threads);
+    }
+    // Busier customers: about 20 messages each over the month.
+    let mut busy = single.clone();
+    busy.visits.per_day *= 3.5;
+    if let Some(orders) = busy.orders.as_mut() {
+        orders.per_day *= 3.5;
+    }
+    for threads in [1, 2] {
+        measure("busier customers, 1 strategy x 1 pricing", &busy, threads);
     }
 }
