@@ -10,6 +10,9 @@ use crate::strategy::Content;
 use crate::time::{DAY, HOUR, SECOND, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
+// Transcendental functions from the portable `libm` (through num-traits, as rand_distr uses it),
+// not the platform's: the same seed draws the same numbers on every machine.
+use rand_distr::num_traits::Float;
 use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
 
 /// What a random stream is for; part of every stream's key.
@@ -97,11 +100,11 @@ pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
         Dist::Fixed(v) => v,
         Dist::Exponential(mean) => {
             let u: f64 = rng.random();
-            -mean * (1.0 - u).ln()
+            -mean * Float::ln(1.0 - u)
         }
         Dist::LogNormal { median, sigma } => {
             let z: f64 = StandardNormal.sample(rng);
-            median * (sigma * z).exp()
+            median * Float::exp(sigma * z)
         }
         Dist::Uniform(a, b) => {
             let u: f64 = rng.random();
@@ -117,7 +120,7 @@ fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     }
     if lambda < 30.0 {
         // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
-        let limit = (-lambda).exp();
+        let limit = Float::exp(-lambda);
         let mut k = 0;
         let mut product: f64 = rng.random();
         while product > limit {
