@@ -493,6 +493,7 @@ pub fn table(s: &Scenario, r: &RunResult, dir: &Path) -> String {
             let _ = writeln!(out, "{line}");
         }
     }
-    let _ = writeln!(out, "\nWrote {} (summary.json, breakdown.csv, daily.csv, manifest.json)", dir.display());
+    let traces = if r.trace.iter().any(|t| !t.is_empty()) { ", trace-<strategy>.csv" } else { "" };
+    let _ = writeln!(out, "\nWrote {} (summary.json, breakdown.csv, daily.csv, manifest.json{traces})", dir.display());
     out
 }
