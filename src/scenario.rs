@@ -1020,6 +1020,28 @@ mod tests {
         assert!(e.starts_with("test.toml:7:8: strategy[0].kind: unknown variant `window-chek`"), "{e}");
     }
 
+    proptest::proptest! {
+        /// User input never panics: any edit of a valid scenario is accepted or located.
+        #[test]
+        fn edited_scenarios_never_panic(at in 0usize..400, insert in "[\\PC\\n\\[\\]=\"{}.,é€]{0,12}", cut in 0usize..6) {
+            let base = "[run]\nstart = \"2026-01-01\"\ndays = 3\n[customers]\ncount = 5\ncountries = { IN = 1.0, BR = 2 }\n[customers.visits]\nper-day = 0.5\ngap = { kind = \"lognormal\", median = \"1m\", sigma = 1.0 }\n[[strategy]]\nname = \"é\"\nkind = \"defer-utility\"\nmax-wait = \"1d\"\n";
+            let mut at = at.min(base.len());
+            while !base.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + cut).min(base.len());
+            while !base.is_char_boundary(end) {
+                end += 1;
+            }
+            let text = format!("{}{}{}", &base[..at], insert, &base[end..]);
+            if let Err(e) = Scenario::parse(&text, Path::new("fuzz.toml")) {
+                let e = e.to_string();
+                proptest::prop_assert!(e.starts_with("fuzz.toml:"), "{}", e);
+                proptest::prop_assert_eq!(e.lines().count(), 1, "{}", e);
+            }
+        }
+    }
+
     #[test]
     fn durations() {
         assert_eq!(parse_duration("90s"), Some(90 * SECOND));
