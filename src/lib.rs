@@ -5,11 +5,17 @@
 //! applies allowances and volume tiers. [`log`] reads message logs and bills them with that same
 //! core.
 
+pub mod behaviour;
+pub mod engine;
 pub mod log;
 pub mod output;
 pub mod pricing;
 pub mod report;
 pub mod rules;
+pub mod run_output;
+pub mod scenario;
+pub mod stats;
+pub mod strategy;
 pub mod time;
 
 pub use log::bill::{Bill, BillOptions, Biller, ProviderFees, bill_log};

@@ -2,8 +2,9 @@
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wasim::log::Row;
@@ -16,6 +17,8 @@ use wasim::pricing::money::Money;
 use wasim::pricing::tiers::TierTable;
 use wasim::pricing::{BUNDLED_CARDS, Pricing, RateBook, card_file_name};
 use wasim::rules::{Settings, Status};
+use wasim::run_output::{self, RunInfo};
+use wasim::scenario::Scenario;
 use wasim::time::{Date, UtcOffset};
 
 /// wasim: simulate and bill WhatsApp Business Platform messaging.
@@ -50,6 +53,35 @@ enum Command {
     },
     /// List the bundled rate cards, their dates, markets and provenance.
     Rates,
+    /// Simulate a scenario: cost per strategy and pricing model, with its uncertainty.
+    Run {
+        /// The scenario (TOML; see docs/scenario.md).
+        scenario: PathBuf,
+        /// Output directory (default output/<scenario name>/); replaced atomically.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replications (overrides the scenario's run.replications).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        replications: Option<u32>,
+        /// Root seed (overrides the scenario's run.seed).
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Also write the message log of the first N customers of replication 0, per strategy
+        /// (trace-<strategy>.csv, the `wasim bill` format).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        trace: u64,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check a scenario without running it.
+    Validate {
+        /// The scenario (TOML).
+        scenario: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -302,6 +334,58 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "Markets: rates/markets.csv maps {} ISO country codes to markets by date; unlisted countries are in `Other`.",
                 wasim::pricing::BUNDLED_MARKETS.lines().count().saturating_sub(1)
             )?;
+        }
+        Command::Run { scenario, out, replications, seed, threads, trace, quiet } => {
+            let mut s = Scenario::load(&scenario)?;
+            if let Some(r) = replications {
+                s.replications = r;
+            }
+            if let Some(seed) = seed {
+                s.seed = seed;
+            }
+            let threads = threads
+                .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), usize::from);
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+            let total = s.customers * u64::from(s.replications);
+            let bar = if quiet || !std::io::stderr().is_terminal() {
+                ProgressBar::hidden()
+            } else {
+                let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+                if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} customers, {eta} left") {
+                    bar.set_style(style);
+                }
+                bar
+            };
+            let started = std::time::Instant::now();
+            let started_utc = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+            let result = pool
+                .install(|| wasim::engine::run(&s, trace, &|n| bar.inc(n)))
+                .map_err(|e| anyhow!("{}: {e}", scenario.display()))?;
+            bar.finish_and_clear();
+            let info = RunInfo {
+                threads,
+                started_utc: wasim::time::Time::from_secs(started_utc).display(UtcOffset(0)),
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            let files = run_output::render(&s, &result, &info);
+            let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+            run_output::write_dir(&dir, &files)?;
+            print!("{}", run_output::table(&s, &result, &dir));
+        }
+        Command::Validate { scenario } => {
+            let s = Scenario::load(&scenario)?;
+            println!(
+                "{}: valid: {} customers, {} days from {}, {} replications, pricing {}, strategies {}",
+                scenario.display(),
+                s.customers,
+                s.days,
+                s.start,
+                s.replications,
+                s.pricings.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "),
+                s.strategies.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -190,7 +190,7 @@ impl RateCard {
     /// # Errors
     /// Why there is none: market not listed, or cell empty.
     pub fn rate(&self, market: MarketId, column: Column) -> Result<Money, RateGap> {
-        let row = self.rates.get(usize::from(market.0)).copied().flatten().ok_or(RateGap::MarketNotListed)?;
+        let row = self.rates.get(usize::from(market.0)).and_then(Option::as_ref).ok_or(RateGap::MarketNotListed)?;
         row[column.index()].ok_or(RateGap::Empty)
     }
 

@@ -72,6 +72,84 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in a fixed order (for tallies indexed by [`Reason::index`]).
+    pub const ALL: [Reason; 34] = [
+        Reason::Inbound,
+        Reason::InboundEntryPoint,
+        Reason::InboundEntryPointWhileOpen,
+        Reason::Blocked,
+        Reason::Suppressed,
+        Reason::UsMarketingPaused,
+        Reason::Failed,
+        Reason::FreeInsideServiceWindow,
+        Reason::FreeFormNotCharged,
+        Reason::ChargedTemplate,
+        Reason::OpensEntryPointConversation,
+        Reason::InsideEntryPointConversation,
+        Reason::InsideOpenConversation,
+        Reason::OpensUserInitiated,
+        Reason::OpensBusinessInitiated,
+        Reason::InsideSameCategoryConversation,
+        Reason::FreeFormInsideOpenConversation,
+        Reason::OpensCategoryConversation,
+        Reason::OpensAuthenticationInternationalConversation,
+        Reason::OpensServiceConversation,
+        Reason::ServiceConversationFree,
+        Reason::InsideCarriedUtilityConversation,
+        Reason::OpensEntryPointWindow,
+        Reason::InsideEntryPointWindow,
+        Reason::ChargedMarketing,
+        Reason::ChargedAuthentication,
+        Reason::ChargedAuthenticationInternational,
+        Reason::UtilityInsideServiceWindow,
+        Reason::ChargedUtilityOutsideWindow,
+        Reason::ChargedUtility,
+        Reason::ChargedFreeForm,
+        Reason::FreeByAllowance(Allowance::Conversations),
+        Reason::FreeByAllowance(Allowance::ServiceConversations),
+        Reason::FreeByAllowance(Allowance::FreeFormMessages),
+    ];
+
+    /// This reason's position in [`Reason::ALL`].
+    #[must_use]
+    pub fn index(self) -> usize {
+        match self {
+            Reason::Inbound => 0,
+            Reason::InboundEntryPoint => 1,
+            Reason::InboundEntryPointWhileOpen => 2,
+            Reason::Blocked => 3,
+            Reason::Suppressed => 4,
+            Reason::UsMarketingPaused => 5,
+            Reason::Failed => 6,
+            Reason::FreeInsideServiceWindow => 7,
+            Reason::FreeFormNotCharged => 8,
+            Reason::ChargedTemplate => 9,
+            Reason::OpensEntryPointConversation => 10,
+            Reason::InsideEntryPointConversation => 11,
+            Reason::InsideOpenConversation => 12,
+            Reason::OpensUserInitiated => 13,
+            Reason::OpensBusinessInitiated => 14,
+            Reason::InsideSameCategoryConversation => 15,
+            Reason::FreeFormInsideOpenConversation => 16,
+            Reason::OpensCategoryConversation => 17,
+            Reason::OpensAuthenticationInternationalConversation => 18,
+            Reason::OpensServiceConversation => 19,
+            Reason::ServiceConversationFree => 20,
+            Reason::InsideCarriedUtilityConversation => 21,
+            Reason::OpensEntryPointWindow => 22,
+            Reason::InsideEntryPointWindow => 23,
+            Reason::ChargedMarketing => 24,
+            Reason::ChargedAuthentication => 25,
+            Reason::ChargedAuthenticationInternational => 26,
+            Reason::UtilityInsideServiceWindow => 27,
+            Reason::ChargedUtilityOutsideWindow => 28,
+            Reason::ChargedUtility => 29,
+            Reason::ChargedFreeForm => 30,
+            Reason::FreeByAllowance(Allowance::Conversations) => 31,
+            Reason::FreeByAllowance(Allowance::ServiceConversations) => 32,
+            Reason::FreeByAllowance(Allowance::FreeFormMessages) => 33,
+        }
+    }
     /// The reason in plain words.
     #[must_use]
     pub fn text(self) -> &'static str {
@@ -143,5 +221,17 @@ impl Reason {
     #[must_use]
     pub fn is_charge(self) -> bool {
         self.text().starts_with("charged")
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, r) in Reason::ALL.iter().enumerate() {
+            assert_eq!(r.index(), i);
+        }
     }
 }

@@ -1,0 +1,467 @@
+//! Synthetic customers: who each one is (country, opt-in, activity) and what happens to them that
+//! does not depend on the business's strategy (visits, ad clicks, orders, logins, campaign sends,
+//! agents' answers), drawn from random streams derived from (seed, replication, customer,
+//! purpose), so every strategy and every pricing model sees the same customers (common random
+//! numbers) whatever the thread count.
+
+use crate::pricing::markets::Country;
+use crate::scenario::{Dist, OfficeHours, Scenario};
+use crate::strategy::Content;
+use crate::time::{DAY, HOUR, SECOND, Time};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+// Transcendental functions from the portable `libm` (through num-traits, as rand_distr uses it),
+// not the platform's: the same seed draws the same numbers on every machine.
+use rand_distr::num_traits::Float;
+use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
+
+/// What a random stream is for; part of every stream's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Country, opt-in, activity.
+    Profile = 1,
+    /// Unprompted visits.
+    Visits = 2,
+    /// Ad clicks.
+    Ads = 3,
+    /// Orders.
+    Orders = 4,
+    /// Logins.
+    Logins = 5,
+    /// Campaign audiences.
+    Campaigns = 6,
+    /// Support answers.
+    Support = 7,
+    /// The reply to one piece of content (keyed by the content's id).
+    Reply = 8,
+    /// The delivery of one message (keyed by the content's id).
+    Delivery = 9,
+    /// The reply to one re-engagement template (keyed by the content's id).
+    ReEngageReply = 10,
+    /// Follow-up delays (keyed by the content's id).
+    FollowUp = 11,
+}
+
+/// splitmix64's finaliser: a bijective 64-bit mixer.
+#[must_use]
+pub fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The part of every stream key fixed by (seed, replication, customer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomerKey(u64);
+
+impl CustomerKey {
+    /// The key prefix of one customer of one replication.
+    #[must_use]
+    pub fn new(seed: u64, replication: u32, customer: u64) -> CustomerKey {
+        CustomerKey(mix(mix(mix(seed) ^ u64::from(replication)) ^ customer))
+    }
+
+    /// The key of this customer's stream for (purpose, id).
+    #[must_use]
+    pub fn key(self, purpose: Purpose, id: u64) -> u64 {
+        mix(mix(self.0 ^ purpose as u64) ^ id)
+    }
+
+    /// This customer's generator for (purpose, id).
+    #[must_use]
+    pub fn stream(self, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
+        Xoshiro256PlusPlus::seed_from_u64(self.key(purpose, id))
+    }
+}
+
+/// The key of a stream: (seed, replication, customer, purpose, id) mixed into 64 bits.
+#[must_use]
+pub fn stream_key(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> u64 {
+    CustomerKey::new(seed, replication, customer).key(purpose, id)
+}
+
+/// A named portable generator for one stream.
+#[must_use]
+pub fn stream(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
+    CustomerKey::new(seed, replication, customer).stream(purpose, id)
+}
+
+/// A uniform number in [0, 1) from a key (53 bits).
+#[must_use]
+pub fn unit(key: u64) -> f64 {
+    (key >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Draws a duration in nanoseconds.
+pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
+    let v = match dist {
+        Dist::Fixed(v) => v,
+        Dist::Exponential(mean) => {
+            let u: f64 = rng.random();
+            -mean * Float::ln(1.0 - u)
+        }
+        Dist::LogNormal { median, sigma } => {
+            let z: f64 = StandardNormal.sample(rng);
+            median * Float::exp(sigma * z)
+        }
+        Dist::Uniform(a, b) => {
+            let u: f64 = rng.random();
+            a + (b - a) * u
+        }
+    };
+    v.clamp(0.0, 1.0e17) as i64
+}
+
+fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    if lambda < 30.0 {
+        // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
+        let limit = Float::exp(-lambda);
+        let mut k = 0;
+        let mut product: f64 = rng.random();
+        while product > limit {
+            k += 1;
+            product *= rng.random::<f64>();
+        }
+        return k;
+    }
+    Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
+}
+
+/// A count with mean `x`: floor(x) plus one with probability frac(x).
+fn count_with_mean(x: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    let whole = x.floor();
+    let extra = u64::from(rng.random::<f64>() < x - whole);
+    whole as u64 + extra
+}
+
+/// Who a customer is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Profile {
+    /// The country of the number.
+    pub country: Country,
+    /// Opted in to templates.
+    pub opted_in: bool,
+    /// Activity multiplier (mean 1).
+    pub activity: f64,
+}
+
+/// Something that happens to a customer whatever the strategy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Happening {
+    /// The customer writes (`entry_point`: through an ad or Page button).
+    Inbound {
+        /// Through an entry point.
+        entry_point: bool,
+    },
+    /// The business has something to say.
+    Content {
+        /// What.
+        content: Content,
+        /// Must go out at once.
+        urgent: bool,
+        /// Stable id of this content (keys its reply and delivery draws).
+        id: u64,
+        /// The campaign it belongs to (for follow-ups), if any.
+        campaign: Option<u16>,
+    },
+}
+
+/// One happening at a time, in generation order `seq`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Exogenous {
+    /// When.
+    pub time: Time,
+    /// Generation order, for ties.
+    pub seq: u32,
+    /// What.
+    pub what: Happening,
+    /// [`Exogenous::order`] packed into one integer, for sorting.
+    pub key: u128,
+}
+
+impl Exogenous {
+    /// The processing order: time, then inbound before outbound, then generation order.
+    #[must_use]
+    pub fn order(&self) -> (Time, u8, u32) {
+        (self.time, u8::from(!matches!(self.what, Happening::Inbound { .. })), self.seq)
+    }
+
+    /// A happening at a time, with its packed order.
+    #[must_use]
+    pub fn new(time: Time, seq: u32, what: Happening) -> Exogenous {
+        let mut e = Exogenous { time, seq, what, key: 0 };
+        let (t, o, s) = e.order();
+        let time = (t.0 as u64) ^ (1 << 63); // order-preserving for negative times too
+        e.key = (u128::from(time) << 40) | (u128::from(o) << 32) | u128::from(s);
+        e
+    }
+}
+
+/// The scenario's calendar of activity: each hour of the run weighted by the daily and weekly
+/// profile, for drawing times.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    start: Time,
+    end: Time,
+    /// Walker–Vose alias table over the run's hours: hour `k` is kept with probability
+    /// `keep[k]`, else replaced by `alias[k]` (one draw in constant time).
+    keep: Vec<f64>,
+    alias: Vec<u32>,
+}
+
+impl Calendar {
+    /// The calendar of a scenario's run.
+    #[must_use]
+    pub fn new(s: &Scenario) -> Calendar {
+        let hours = s.days as usize * 24;
+        let mut weights: Vec<f64> = (0..hours)
+            .map(|k| {
+                let day = s.start.0 + (k / 24) as i32;
+                let weekday = (day + 3).rem_euclid(7) as usize; // 1970-01-01 was a Thursday.
+                s.visits.weekly[weekday] * s.visits.hourly[k % 24]
+            })
+            .collect();
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 {
+            weights.iter_mut().for_each(|w| *w = 1.0);
+        }
+        let total: f64 = weights.iter().sum();
+        // Vose's method: scale to mean 1, pair each light hour with a heavy one.
+        let mut scaled: Vec<f64> = weights.iter().map(|w| w * hours as f64 / total).collect();
+        let mut keep = vec![1.0; hours];
+        let mut alias: Vec<u32> = (0..hours as u32).collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..hours).partition(|&k| scaled[k] < 1.0);
+        while let (Some(l), Some(&g)) = (small.pop(), large.last()) {
+            keep[l] = scaled[l];
+            alias[l] = g as u32;
+            scaled[g] -= 1.0 - scaled[l];
+            if scaled[g] < 1.0 {
+                large.pop();
+                small.push(g);
+            }
+        }
+        // Rounding may leave light hours unpaired: they keep themselves, except hours of no weight.
+        let heaviest = (0..hours).max_by(|a, b| weights[*a].total_cmp(&weights[*b])).unwrap_or(0);
+        for k in small {
+            if weights[k] <= 0.0 {
+                keep[k] = 0.0;
+                alias[k] = heaviest as u32;
+            }
+        }
+        Calendar { start: s.start_time(), end: s.end_time(), keep, alias }
+    }
+
+    /// A time drawn from the profile.
+    pub fn draw(&self, rng: &mut Xoshiro256PlusPlus) -> Time {
+        let n = self.keep.len();
+        let u: f64 = rng.random::<f64>() * n as f64;
+        let k = (u as usize).min(n - 1);
+        let hour = if u - (k as f64) < self.keep[k] { k } else { self.alias[k] as usize };
+        let within: f64 = rng.random();
+        self.start.plus(hour as i64 * HOUR + (within * HOUR as f64) as i64)
+    }
+
+    /// A time drawn uniformly over the run (ignores the profile).
+    pub fn draw_flat(&self, rng: &mut Xoshiro256PlusPlus) -> Time {
+        let u: f64 = rng.random();
+        self.start.plus((u * (self.end.0 - self.start.0) as f64) as i64)
+    }
+}
+
+/// The next moment at or after `t` when agents work.
+fn next_office_time(t: Time, hours: &OfficeHours, offset_secs: i64) -> Time {
+    let local = t.0 + offset_secs * SECOND;
+    let first = local.div_euclid(DAY);
+    let mut in_day = local.rem_euclid(DAY);
+    for day in first..first + 8 {
+        let weekday = (day + 3).rem_euclid(7) as usize;
+        if hours.days[weekday] {
+            if in_day < hours.from * SECOND {
+                return Time(day * DAY + hours.from * SECOND - offset_secs * SECOND);
+            }
+            if in_day < hours.to * SECOND {
+                return Time(day * DAY + in_day - offset_secs * SECOND);
+            }
+        }
+        in_day = 0;
+    }
+    t
+}
+
+/// Draws a customer's profile and everything that happens to them, into `out` (cleared first),
+/// sorted in processing order. Returns the profile.
+pub fn generate(
+    s: &Scenario,
+    calendar: &Calendar,
+    replication: u32,
+    customer: u64,
+    out: &mut Vec<Exogenous>,
+) -> Profile {
+    out.clear();
+    let key = CustomerKey::new(s.seed, replication, customer);
+    let mut rng = key.stream(Purpose::Profile, 0);
+    let u: f64 = rng.random();
+    let country = s.countries.iter().find(|(_, cum)| u < *cum).or(s.countries.last()).map_or(Country::US, |c| c.0);
+    let opted_in = rng.random::<f64>() < s.opted_in;
+    let activity = match s.activity_shape {
+        Some(shape) => Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(&mut rng)),
+        None => 1.0,
+    };
+    let profile = Profile { country, opted_in, activity };
+    let days = f64::from(s.days);
+    let mut id: u64 = 0;
+    let mut seq: u32 = 0;
+    let mut push = |out: &mut Vec<Exogenous>, time: Time, what: Happening| {
+        out.push(Exogenous::new(time, seq, what));
+        seq += 1;
+    };
+    let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
+        *id += 1;
+        Happening::Content { content, urgent, id: *id, campaign }
+    };
+
+    // Visits and ad clicks: a burst of inbound messages, then agents' answers.
+    let mut visit_rng = key.stream(Purpose::Visits, 0);
+    let mut support_rng = key.stream(Purpose::Support, 0);
+    let visits = poisson(s.visits.per_day * activity * days, &mut visit_rng);
+    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
+    let mut ads_rng = key.stream(Purpose::Ads, 0);
+    let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
+    for v in 0..visits + clicks {
+        let from_ad = v >= visits;
+        let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
+        let start = calendar.draw(r);
+        let entry_point = from_ad || r.random::<f64>() < s.visits.entry_point_share;
+        let n = 1 + poisson(s.visits.messages - 1.0, r);
+        let mut t = start;
+        for k in 0..n {
+            if k > 0 {
+                t = t.plus(sample(s.visits.gap, r).max(1));
+            }
+            push(out, t, Happening::Inbound { entry_point: entry_point && k == 0 });
+        }
+        if let Some(support) = &s.support {
+            let replies = count_with_mean(support.replies_per_visit, &mut support_rng);
+            let mut t = start;
+            for _ in 0..replies {
+                t = t.plus(sample(support.response, &mut support_rng).max(1));
+                if let Some(hours) = &support.office_hours {
+                    t = next_office_time(t, hours, i64::from(s.offset.0));
+                }
+                let what = content(Content::Support, false, &mut id, None);
+                push(out, t, what);
+            }
+        }
+    }
+
+    if let Some(orders) = &s.orders {
+        let mut r = key.stream(Purpose::Orders, 0);
+        for _ in 0..poisson(orders.per_day * activity * days, &mut r) {
+            let t = calendar.draw(&mut r);
+            for n in &orders.notifications {
+                let what = content(Content::Utility, n.urgent, &mut id, None);
+                push(out, t.plus(n.after), what);
+            }
+        }
+    }
+
+    if s.logins_per_day > 0.0 {
+        let mut r = key.stream(Purpose::Logins, 0);
+        for _ in 0..poisson(s.logins_per_day * activity * days, &mut r) {
+            let t = calendar.draw(&mut r);
+            let what = content(Content::Authentication, true, &mut id, None);
+            push(out, t, what);
+        }
+    }
+
+    if !s.campaigns.is_empty() {
+        let mut r = key.stream(Purpose::Campaigns, 0);
+        for (c, campaign) in s.campaigns.iter().enumerate() {
+            let kind = match campaign.category {
+                crate::rules::TemplateCategory::Marketing => Content::Marketing,
+                crate::rules::TemplateCategory::Utility => Content::Utility,
+                crate::rules::TemplateCategory::Authentication => Content::Authentication,
+            };
+            for send in &campaign.sends {
+                let chosen = r.random::<f64>() < campaign.audience;
+                let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
+                if chosen {
+                    let what = content(kind, false, &mut id, u16::try_from(c).ok());
+                    push(out, send.plus(offset), what);
+                }
+            }
+        }
+    }
+
+    let (start, end) = (s.start_time(), s.end_time());
+    out.retain(|e| start <= e.time && e.time < end);
+    out.sort_unstable_by_key(|e| e.key);
+    profile
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_differ_by_every_part_of_the_key() {
+        let base = stream_key(1, 0, 0, Purpose::Visits, 0);
+        assert_ne!(base, stream_key(2, 0, 0, Purpose::Visits, 0));
+        assert_ne!(base, stream_key(1, 1, 0, Purpose::Visits, 0));
+        assert_ne!(base, stream_key(1, 0, 1, Purpose::Visits, 0));
+        assert_ne!(base, stream_key(1, 0, 0, Purpose::Orders, 0));
+        assert_ne!(base, stream_key(1, 0, 0, Purpose::Visits, 1));
+        assert_eq!(base, stream_key(1, 0, 0, Purpose::Visits, 0));
+    }
+
+    #[test]
+    fn poisson_counts_have_the_right_mean_and_variance() {
+        // 20,000 draws: the sample mean is within 4 standard errors of λ (bound fixed in advance).
+        for lambda in [0.3, 4.0, 50.0] {
+            let mut rng = stream(9, 0, 0, Purpose::Visits, 0);
+            let n = 20_000;
+            let draws: Vec<f64> = (0..n).map(|_| poisson(lambda, &mut rng) as f64).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "λ {lambda}: mean {mean}");
+            assert!((var / lambda - 1.0).abs() < 0.08, "λ {lambda}: variance {var}");
+        }
+    }
+
+    #[test]
+    fn the_calendar_follows_the_profile() {
+        let text = "[run]\nstart = \"2026-01-05\"\ndays = 7\n[customers]\ncountries = { IN = 1.0 }\n[customers.visits]\nhourly = [0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1,3,3,0,0,0,0]\nweekly = [1,1,1,1,1,0,0]\n";
+        let s = Scenario::parse(text, std::path::Path::new("t.toml")).unwrap();
+        let c = Calendar::new(&s);
+        let mut rng = stream(3, 0, 0, Purpose::Visits, 0);
+        let n = 30_000;
+        let mut evening = 0;
+        for _ in 0..n {
+            let t = c.draw(&mut rng);
+            let local = (t.0 - s.start_time().0) / HOUR;
+            let (day, hour) = (local / 24, local % 24);
+            assert!(day < 5, "weekend drawn");
+            assert!((9..20).contains(&hour), "hour {hour} drawn");
+            evening += usize::from(hour >= 18);
+        }
+        // Hours 18 and 19 weigh 6 of 15: 40%, within 4 standard errors (bound fixed in advance).
+        let share = evening as f64 / n as f64;
+        assert!((share - 0.4).abs() < 4.0 * (0.4f64 * 0.6 / n as f64).sqrt(), "{share}");
+    }
+
+    #[test]
+    fn office_hours_push_replies_to_the_next_opening() {
+        let hours = OfficeHours { from: 9 * 3600, to: 18 * 3600, days: [true, true, true, true, true, false, false] };
+        // 2026-01-02 is a Friday; 19:00 UTC is after closing, so Monday 09:00.
+        let t = Time::parse_rfc3339("2026-01-02T19:00:00Z").unwrap();
+        let next = next_office_time(t, &hours, 0);
+        assert_eq!(next, Time::parse_rfc3339("2026-01-05T09:00:00Z").unwrap());
+        let inside = Time::parse_rfc3339("2026-01-02T10:00:00Z").unwrap();
+        assert_eq!(next_office_time(inside, &hours, 0), inside);
+    }
+}

@@ -1,0 +1,801 @@
+//! The engine: every customer on its own small event queue, every strategy over the same
+//! customer (common random numbers), every pricing model over the same traffic in one pass, and
+//! the business's month ledger settled after the fact, exactly. Customers are spread over the
+//! cores with rayon in fixed-size chunks; chunk results hold only tallies (flat in customers) and
+//! are combined with exact integer arithmetic, so the output is identical for any thread count.
+//!
+//! One implementation of the rules: each message goes once through
+//! [`crate::rules::Windows::observe`] (delivery does not depend on the model) and once per pricing
+//! through [`crate::rules::Conversations`]' pricing, as [`crate::rules::Customer::decide`] does.
+//!
+//! The month ledger (rules 10, 16, 21, 23), which needs the whole business in time order, is
+//! settled exactly without sorting the business's messages:
+//! - allowances go to the N earliest eligible units of each month: each chunk keeps a bounded
+//!   max-heap of its N earliest, keyed by (time, customer, sequence); merged heaps keep the N
+//!   earliest overall whatever the merge order;
+//! - volume tiers price the n-th charged message by n alone: charged counts are tallied per
+//!   (month, market, tier group, international, card) and priced graduated at the end, domestic
+//!   before international (eligibility only ever starts within a month) and older card first.
+
+mod ledger;
+
+use crate::behaviour::{self, Calendar, Exogenous, Happening, Purpose};
+use crate::pricing::markets::MarketId;
+use crate::pricing::money::Money;
+use crate::pricing::{BillCategory, Pricing};
+use crate::rules::{
+    Context, Conversations, Message, MessageKind, Outcome, Reason, Settings, Status, TemplateCategory, Windows,
+};
+use crate::scenario::Scenario;
+use crate::strategy::{Content, Route};
+use crate::time::{Date, Time};
+use ledger::{AllowanceUnit, LedgerPending};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// Most pricings one run compares.
+pub const MAX_PRICINGS: usize = 6;
+/// Most strategies one run compares.
+pub const MAX_STRATEGIES: usize = 8;
+/// Customers per work unit (fixed, so results never depend on the thread count).
+pub const CHUNK: u64 = 2048;
+/// Message kinds counted in [`Traffic`]: inbound, entry-point inbound, marketing, utility,
+/// authentication template, free-form.
+pub const KINDS: [&str; 6] = ["inbound", "inbound_entry_point", "marketing", "utility", "authentication", "freeform"];
+/// Outcomes counted in [`Traffic`], as [`Outcome`] orders them.
+pub const OUTCOMES: [Outcome; 5] =
+    [Outcome::Received, Outcome::Delivered, Outcome::Blocked, Outcome::Suppressed, Outcome::Failed];
+
+fn kind_index(kind: MessageKind) -> usize {
+    match kind {
+        MessageKind::Inbound { entry_point: false } => 0,
+        MessageKind::Inbound { entry_point: true } => 1,
+        MessageKind::Template(TemplateCategory::Marketing) => 2,
+        MessageKind::Template(TemplateCategory::Utility) => 3,
+        MessageKind::Template(TemplateCategory::Authentication) => 4,
+        MessageKind::FreeForm => 5,
+    }
+}
+
+fn outcome_index(o: Outcome) -> usize {
+    match o {
+        Outcome::Received => 0,
+        Outcome::Delivered => 1,
+        Outcome::Blocked => 2,
+        Outcome::Suppressed => 3,
+        Outcome::Failed => 4,
+    }
+}
+
+/// Charged units and their cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// Charged units (messages, or conversations under conversation models).
+    pub charged: u64,
+    /// Meta's charges.
+    pub cost: Money,
+}
+
+impl Cell {
+    fn add(&mut self, other: &Cell) {
+        self.charged += other.charged;
+        self.cost += other.cost;
+    }
+}
+
+/// What one strategy under one pricing cost in one replication (or one chunk of it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// Charged units and cost per (month, market slot, bill category).
+    pub cells: Vec<Cell>,
+    /// Charged units and cost per day (cost before volume-tier discounts).
+    pub daily: Vec<Cell>,
+    /// Messages per final reason ([`Reason::index`]).
+    pub reasons: Vec<u64>,
+    /// Conversations opened per bill category (conversation models).
+    pub conversations: [u64; 8],
+}
+
+impl Tally {
+    fn new(layout: &Layout) -> Tally {
+        Tally {
+            cells: vec![Cell::default(); layout.cells()],
+            daily: vec![Cell::default(); layout.days],
+            reasons: vec![0; Reason::ALL.len()],
+            conversations: [0; 8],
+        }
+    }
+
+    fn add(&mut self, other: &Tally) {
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.add(b);
+        }
+        for (a, b) in self.daily.iter_mut().zip(&other.daily) {
+            a.add(b);
+        }
+        for (a, b) in self.reasons.iter_mut().zip(&other.reasons) {
+            *a += b;
+        }
+        for (a, b) in self.conversations.iter_mut().zip(&other.conversations) {
+            *a += b;
+        }
+    }
+
+    /// Meta's charges in total.
+    #[must_use]
+    pub fn cost(&self) -> Money {
+        self.cells.iter().map(|c| c.cost).sum()
+    }
+
+    /// Charged units in total.
+    #[must_use]
+    pub fn charged(&self) -> u64 {
+        self.cells.iter().map(|c| c.charged).sum()
+    }
+}
+
+/// Messages of one strategy by kind and outcome (the same under every pricing).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// Counts per ([`KINDS`], [`OUTCOMES`]).
+    pub counts: [[u64; 5]; 6],
+    /// Content the strategy chose not to send.
+    pub dropped: u64,
+    /// Content held (deferred or awaiting a reply) and sent later.
+    pub held: u64,
+    /// Content still held when the run ended (never sent).
+    pub held_at_end: u64,
+    /// Per day: inbound messages, outbound attempts, outbound delivered.
+    pub daily: Vec<[u64; 3]>,
+}
+
+impl Traffic {
+    fn new(days: usize) -> Traffic {
+        Traffic { daily: vec![[0; 3]; days], ..Traffic::default() }
+    }
+
+    fn add(&mut self, o: &Traffic) {
+        for (a, b) in self.counts.iter_mut().flatten().zip(o.counts.iter().flatten()) {
+            *a += b;
+        }
+        self.dropped += o.dropped;
+        self.held += o.held;
+        self.held_at_end += o.held_at_end;
+        for (a, b) in self.daily.iter_mut().zip(&o.daily) {
+            for k in 0..3 {
+                a[k] += b[k];
+            }
+        }
+    }
+
+    /// Messages of an outcome, over every kind.
+    #[must_use]
+    pub fn outcome(&self, o: Outcome) -> u64 {
+        self.counts.iter().map(|row| row[outcome_index(o)]).sum()
+    }
+}
+
+/// One message of a traced customer, as a log would hold it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceRow {
+    /// Delivery time.
+    pub time: Time,
+    /// Customer index.
+    pub customer: u64,
+    /// Order within the customer.
+    pub seq: u32,
+    /// What.
+    pub kind: MessageKind,
+    /// Delivered or failed (blocked free-form is written as delivered: billing re-derives it).
+    pub status: Status,
+    /// Country of the number.
+    pub country: crate::pricing::markets::Country,
+}
+
+/// Index layout of the tallies: months of the run, markets reachable from the country mix, days.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// First month of the run.
+    pub first_month: crate::time::Month,
+    /// Months of the run.
+    pub months: usize,
+    /// Market of each slot.
+    pub markets: Vec<MarketId>,
+    /// Slot of each market id (`u16::MAX`: unreachable).
+    slot_of: Vec<u16>,
+    /// Days of the run.
+    pub days: usize,
+    /// First day.
+    pub start: Date,
+    /// Month index of each day of the run.
+    month_of_day: Vec<u16>,
+}
+
+impl Layout {
+    fn new(s: &Scenario) -> Layout {
+        let first_month = s.start.month();
+        let last = Date(s.start.0 + s.days as i32 - 1).month();
+        let mut markets: Vec<MarketId> = Vec::new();
+        for d in 0..s.days {
+            let date = Date(s.start.0 + d as i32);
+            for (c, _) in &s.countries {
+                let m = s.book.markets.market_of(*c, date);
+                if !markets.contains(&m) {
+                    markets.push(m);
+                }
+            }
+        }
+        markets.sort_by(|a, b| s.book.markets.name(*a).cmp(s.book.markets.name(*b)));
+        let mut slot_of = vec![u16::MAX; s.book.markets.len()];
+        for (i, m) in markets.iter().enumerate() {
+            slot_of[usize::from(m.0)] = i as u16;
+        }
+        let month_of_day = (0..s.days).map(|d| (Date(s.start.0 + d as i32).month().0 - first_month.0) as u16).collect();
+        Layout {
+            month_of_day,
+            first_month,
+            months: (last.0 - first_month.0 + 1) as usize,
+            markets,
+            slot_of,
+            days: s.days as usize,
+            start: s.start,
+        }
+    }
+
+    fn cells(&self) -> usize {
+        self.months * self.markets.len() * 8
+    }
+
+    /// The cell index of (month, market, category).
+    #[must_use]
+    pub fn cell(&self, month: usize, market: usize, category: BillCategory) -> usize {
+        (month * self.markets.len() + market) * 8 + category as usize
+    }
+
+    fn slot(&self, market: MarketId) -> usize {
+        usize::from(self.slot_of.get(usize::from(market.0)).copied().unwrap_or(0)).min(self.markets.len() - 1)
+    }
+}
+
+/// Everything a work unit reads.
+struct Plan<'a> {
+    s: &'a Scenario,
+    calendar: Calendar,
+    layout: Layout,
+    settings: Vec<Settings>,
+    /// The model each pricing applies on each day of the run (what `auto` switches to).
+    models: Vec<[crate::pricing::Model; MAX_PRICINGS]>,
+    trace: u64,
+}
+
+/// The result of simulating some customers of one replication.
+#[derive(Clone, Debug)]
+struct Partial {
+    tallies: Vec<Tally>,
+    pending: Vec<LedgerPending>,
+    traffic: Vec<Traffic>,
+    trace: Vec<Vec<TraceRow>>,
+    events: u64,
+    customers: u64,
+}
+
+impl Partial {
+    fn new(plan: &Plan<'_>) -> Partial {
+        let (ns, np) = (plan.s.strategies.len(), plan.s.pricings.len());
+        Partial {
+            tallies: (0..ns * np).map(|_| Tally::new(&plan.layout)).collect(),
+            pending: (0..ns * np).map(|_| LedgerPending::new(plan.s.free_tier)).collect(),
+            traffic: (0..ns).map(|_| Traffic::new(plan.layout.days)).collect(),
+            trace: vec![Vec::new(); ns],
+            events: 0,
+            customers: 0,
+        }
+    }
+
+    fn merge(mut self, other: Partial) -> Partial {
+        for (a, b) in self.tallies.iter_mut().zip(&other.tallies) {
+            a.add(b);
+        }
+        for (a, b) in self.pending.iter_mut().zip(other.pending) {
+            a.merge(b);
+        }
+        for (a, b) in self.traffic.iter_mut().zip(&other.traffic) {
+            a.add(b);
+        }
+        for (a, b) in self.trace.iter_mut().zip(other.trace) {
+            a.extend(b);
+        }
+        self.events += other.events;
+        self.customers += other.customers;
+        self
+    }
+}
+
+/// One replication's results.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    /// Per (strategy, pricing): `tallies[s * pricings + p]`, ledger settled.
+    pub tallies: Vec<Tally>,
+    /// Per strategy.
+    pub traffic: Vec<Traffic>,
+}
+
+/// A whole run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// Replications in order.
+    pub replications: Vec<Replication>,
+    /// Messages processed (all strategies, all replications).
+    pub events: u64,
+    /// Traced messages per strategy (replication 0, first customers), in log order.
+    pub trace: Vec<Vec<TraceRow>>,
+    /// The tallies' layout.
+    pub layout: Layout,
+}
+
+/// A run that cannot complete: a rate a rule needs is missing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RunError(pub String);
+
+/// Runs a scenario: `replications` replications of its customers, `trace` first customers of
+/// replication 0 logged. `progress` is called with the number of customers just finished.
+///
+/// # Errors
+/// A rate that a rule needs and the card leaves empty (naming market, category and card).
+pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResult, RunError> {
+    let plan = Plan {
+        s,
+        calendar: Calendar::new(s),
+        layout: Layout::new(s),
+        settings: s
+            .pricings
+            .iter()
+            .map(|p| Settings {
+                pricing: *p,
+                offset: s.offset,
+                primary_country: s.country,
+                auth_international_from: s.auth_international_from,
+                us_marketing_pause: s.us_marketing_pause,
+            })
+            .collect(),
+        models: (0..s.days)
+            .map(|d| {
+                let date = Date(s.start.0 + d as i32);
+                let mut models = [crate::pricing::Model::PerMessage2025; MAX_PRICINGS];
+                for (pi, p) in s.pricings.iter().enumerate() {
+                    models[pi] = p.model_on(date);
+                }
+                models
+            })
+            .collect(),
+        trace,
+    };
+    let chunks = s.customers.div_ceil(CHUNK);
+    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = (0..s.replications)
+        .into_par_iter()
+        .map(|r| {
+            let partial = (0..chunks)
+                .into_par_iter()
+                .map(|c| {
+                    let p = simulate_chunk(&plan, r, c * CHUNK, ((c + 1) * CHUNK).min(s.customers));
+                    progress(p.customers);
+                    p
+                })
+                .reduce(|| Partial::new(&plan), Partial::merge);
+            settle(&plan, partial)
+        })
+        .collect::<Result<_, RunError>>()?;
+    let mut events = 0;
+    let mut replications = Vec::with_capacity(reps.len());
+    let mut traces = Vec::new();
+    for (i, (rep, ev, tr)) in reps.into_iter().enumerate() {
+        events += ev;
+        if i == 0 {
+            traces = tr;
+        }
+        replications.push(rep);
+    }
+    for t in &mut traces {
+        t.sort_by_key(|row| (row.time, row.kind.is_outbound(), row.customer, row.seq));
+    }
+    Ok(RunResult { replications, events, trace: traces, layout: plan.layout })
+}
+
+/// Applies the month ledger to a replication's combined partial.
+fn settle(plan: &Plan<'_>, mut p: Partial) -> Result<(Replication, u64, Vec<Vec<TraceRow>>), RunError> {
+    for (i, pending) in p.pending.iter_mut().enumerate() {
+        let tally = &mut p.tallies[i];
+        pending.settle(tally, &plan.s.book).map_err(RunError)?;
+    }
+    Ok((Replication { tallies: p.tallies, traffic: p.traffic }, p.events, p.trace))
+}
+
+/// Something a customer's queue holds: a reply on its way, a follow-up, a timeout.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    time: Time,
+    order: u8,
+    seq: u64,
+    what: PendingKind,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum PendingKind {
+    /// The customer's reply to content `id` (of campaign `campaign`).
+    Reply { id: u64, campaign: Option<u16> },
+    /// Business content due now (a follow-up).
+    Content { content: Content, id: u64 },
+    /// Held content `id` waited long enough.
+    Timeout { id: u64 },
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Pending {
+    /// Reversed, so that the queue's greatest element is the earliest: time, inbound first, then
+    /// sequence.
+    fn cmp(&self, o: &Self) -> Ordering {
+        (o.time, o.order, o.seq).cmp(&(self.time, self.order, self.seq))
+    }
+}
+
+/// Content a strategy holds back.
+#[derive(Clone, Copy, Debug)]
+struct Held {
+    id: u64,
+    content: Content,
+    campaign: Option<u16>,
+}
+
+/// Per-worker buffers, reused across customers (the hot loop allocates nothing per event).
+#[derive(Default)]
+struct Scratch {
+    exo: Vec<Exogenous>,
+    /// A customer's pending events, sorted so that the last is the earliest (a customer has few
+    /// pending at once: a sorted vector beats a heap).
+    queue: Vec<Pending>,
+    held: Vec<Held>,
+}
+
+/// Exogenous sequence numbers are below this; queued ones above.
+const QUEUED: u64 = 1 << 32;
+/// Follow-up ids live above this.
+const FOLLOW_UP_ID: u64 = 1 << 48;
+
+fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Partial {
+    let mut out = Partial::new(plan);
+    let mut scratch = Scratch::default();
+    for customer in from..to {
+        let profile = behaviour::generate(plan.s, &plan.calendar, replication, customer, &mut scratch.exo);
+        for (si, named) in plan.s.strategies.iter().enumerate() {
+            let mut sim = CustomerSim {
+                plan,
+                customer,
+                strategy: named.strategy,
+                si,
+                country: profile.country,
+                opted_in: profile.opted_in,
+                windows: Windows::default(),
+                conversations: [Conversations::default(); MAX_PRICINGS],
+                seq: 0,
+                queued: QUEUED,
+                awaiting_reply: false,
+                tracing: replication == 0 && customer < plan.trace,
+                cached_date: None,
+                cached: (MarketId(0), 0),
+                key: behaviour::CustomerKey::new(plan.s.seed, replication, customer),
+            };
+            sim.run(&mut scratch, &mut out);
+        }
+        out.customers += 1;
+    }
+    out
+}
+
+/// One customer under one strategy.
+struct CustomerSim<'a> {
+    plan: &'a Plan<'a>,
+    customer: u64,
+    strategy: crate::strategy::Strategy,
+    si: usize,
+    country: crate::pricing::markets::Country,
+    opted_in: bool,
+    windows: Windows,
+    conversations: [Conversations; MAX_PRICINGS],
+    seq: u32,
+    queued: u64,
+    awaiting_reply: bool,
+    tracing: bool,
+    cached_date: Option<Date>,
+    cached: (MarketId, usize),
+    key: behaviour::CustomerKey,
+}
+
+impl CustomerSim<'_> {
+    fn run(&mut self, scratch: &mut Scratch, out: &mut Partial) {
+        scratch.queue.clear();
+        scratch.held.clear();
+        let end = self.plan.s.end_time();
+        let mut i = 0;
+        loop {
+            let exo = scratch.exo.get(i).copied();
+            let take_exo = match (exo, scratch.queue.last()) {
+                (Some(e), Some(q)) => {
+                    let (t, o, s) = e.order();
+                    (t, o, u64::from(s)) < (q.time, q.order, q.seq)
+                }
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_exo {
+                let Some(e) = exo else { break };
+                i += 1;
+                if e.time >= end {
+                    continue;
+                }
+                match e.what {
+                    Happening::Inbound { entry_point } => self.inbound(e.time, entry_point, None, scratch, out),
+                    Happening::Content { content, urgent, id, campaign } => {
+                        self.content(e.time, content, urgent, id, campaign, scratch, out);
+                    }
+                }
+            } else {
+                let Some(q) = scratch.queue.pop() else { break };
+                if q.time >= end {
+                    continue;
+                }
+                match q.what {
+                    PendingKind::Reply { id, campaign } => {
+                        self.inbound(q.time, false, Some((id, campaign)), scratch, out)
+                    }
+                    PendingKind::Content { content, id } => {
+                        self.content(q.time, content, false, id, None, scratch, out)
+                    }
+                    PendingKind::Timeout { id } => self.timeout(q.time, id, scratch, out),
+                }
+            }
+        }
+        out.traffic[self.si].held_at_end += scratch.held.len() as u64;
+    }
+
+    fn push(&mut self, scratch: &mut Scratch, time: Time, order: u8, what: PendingKind) {
+        self.queued += 1;
+        let p = Pending { time, order, seq: self.queued, what };
+        let at = scratch.queue.partition_point(|x| *x < p);
+        scratch.queue.insert(at, p);
+    }
+
+    /// An inbound message; `reply`: it answers content (of a campaign, maybe).
+    fn inbound(
+        &mut self,
+        t: Time,
+        entry_point: bool,
+        reply: Option<(u64, Option<u16>)>,
+        scratch: &mut Scratch,
+        out: &mut Partial,
+    ) {
+        self.process(t, MessageKind::Inbound { entry_point }, Status::Delivered, out);
+        // Held content goes out free-form inside the window this message opened.
+        if !scratch.held.is_empty() {
+            let held = std::mem::take(&mut scratch.held);
+            for h in &held {
+                self.deliver(t, MessageKind::FreeForm, Some(h.content), h.id, h.campaign, scratch, out);
+            }
+            scratch.held = held;
+            scratch.held.clear();
+        }
+        self.awaiting_reply = false;
+        if let Some((parent, Some(c))) = reply {
+            let Some(campaign) = self.plan.s.campaigns.get(usize::from(c)) else { return };
+            let mut rng = self.key.stream(Purpose::FollowUp, parent);
+            let mut at = t;
+            for j in 0..campaign.follow_ups {
+                at = at.plus(behaviour::sample(campaign.follow_up_delay, &mut rng).max(1));
+                let id = FOLLOW_UP_ID | (parent << 4) | u64::from(j);
+                self.push(scratch, at, 1, PendingKind::Content { content: Content::Marketing, id });
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn content(
+        &mut self,
+        t: Time,
+        content: Content,
+        urgent: bool,
+        id: u64,
+        campaign: Option<u16>,
+        scratch: &mut Scratch,
+        out: &mut Partial,
+    ) {
+        let open = self.windows.service_window_open(t);
+        match self.strategy.route(content, urgent, open) {
+            Route::Send(kind) => self.deliver(t, kind, Some(content), id, campaign, scratch, out),
+            Route::Hold { wait, reengage } => {
+                scratch.held.push(Held { id, content, campaign });
+                out.traffic[self.si].held += 1;
+                self.push(scratch, t.plus(wait), 1, PendingKind::Timeout { id });
+                if let Some(category) = reengage
+                    && !self.awaiting_reply
+                {
+                    self.awaiting_reply = true;
+                    self.deliver(t, MessageKind::Template(category), None, id, None, scratch, out);
+                }
+            }
+            Route::Drop => out.traffic[self.si].dropped += 1,
+        }
+    }
+
+    fn timeout(&mut self, t: Time, id: u64, scratch: &mut Scratch, out: &mut Partial) {
+        let Some(pos) = scratch.held.iter().position(|h| h.id == id) else { return };
+        let h = scratch.held.remove(pos);
+        if scratch.held.is_empty() {
+            self.awaiting_reply = false;
+        }
+        match self.strategy.on_timeout(h.content) {
+            Route::Send(kind) => self.deliver(t, kind, Some(h.content), h.id, h.campaign, scratch, out),
+            Route::Hold { .. } | Route::Drop => out.traffic[self.si].dropped += 1,
+        }
+    }
+
+    /// Sends one outbound message; `content`: what it carries (`None`: a re-engagement template).
+    #[allow(clippy::too_many_arguments)]
+    fn deliver(
+        &mut self,
+        t: Time,
+        kind: MessageKind,
+        content: Option<Content>,
+        id: u64,
+        campaign: Option<u16>,
+        scratch: &mut Scratch,
+        out: &mut Partial,
+    ) {
+        let s = self.plan.s;
+        // Delivery failures: the same draw for the same content under every strategy.
+        let mut failed = false;
+        if s.failure_rate > 0.0 || s.marketing_limit > 0.0 {
+            let salt = if content.is_none() { 1 << 63 } else { 0 };
+            let key = self.key.key(Purpose::Delivery, id ^ salt);
+            failed = behaviour::unit(key) < s.failure_rate;
+            if kind == MessageKind::Template(TemplateCategory::Marketing) && s.marketing_limit > 0.0 {
+                failed |= behaviour::unit(behaviour::mix(key)) < s.marketing_limit;
+            }
+        }
+        let status = if failed { Status::Failed } else { Status::Delivered };
+        let outcome = self.process(t, kind, status, out);
+        if outcome != Outcome::Delivered {
+            return;
+        }
+        // The customer's reply to what was said: the same draw whatever form it took.
+        let (purpose, category) = match content {
+            Some(Content::Support) => return,
+            Some(c) => (Purpose::Reply, c.category()),
+            None => match kind {
+                MessageKind::Template(c) => (Purpose::ReEngageReply, c),
+                _ => return,
+            },
+        };
+        let behaviour = s.replies[category as usize];
+        if behaviour.probability <= 0.0 {
+            return;
+        }
+        // Whether to reply comes straight from the stream's key; the delay from its generator.
+        let key = self.key.key(purpose, id);
+        if behaviour::unit(key) < behaviour.probability {
+            let mut rng = self.key.stream(purpose, id);
+            let delay = behaviour::sample(behaviour.delay, &mut rng).max(1);
+            let campaign = if content == Some(Content::Marketing) { campaign } else { None };
+            self.push(scratch, t.plus(delay), 0, PendingKind::Reply { id, campaign });
+        }
+    }
+
+    /// One message through the rules, under every pricing; tallies it.
+    fn process(&mut self, t: Time, kind: MessageKind, status: Status, out: &mut Partial) -> Outcome {
+        let plan = self.plan;
+        let s = plan.s;
+        let message = Message { time: t, kind, status, country: self.country, opted_in: self.opted_in };
+        let date = t.local_date(s.offset);
+        let day = (date.0 - plan.layout.start.0).clamp(0, plan.layout.days as i32 - 1) as usize;
+        let month = usize::from(plan.layout.month_of_day[day]);
+        // The market only changes with the date: look it up once per customer and day.
+        if self.cached_date != Some(date) {
+            let market = s.book.markets.market_of(self.country, date);
+            self.cached = (market, plan.layout.slot(market));
+            self.cached_date = Some(date);
+        }
+        let (market, slot) = self.cached;
+        let delivery = self.windows.observe(&message, &plan.settings[0], date);
+        self.seq += 1;
+        out.events += 1;
+        let traffic = &mut out.traffic[self.si];
+        traffic.counts[kind_index(kind)][outcome_index(delivery.outcome)] += 1;
+        let d = &mut traffic.daily[day];
+        match delivery.outcome {
+            Outcome::Received => d[0] += 1,
+            Outcome::Delivered => {
+                d[1] += 1;
+                d[2] += 1;
+            }
+            _ => d[1] += 1,
+        }
+        if self.tracing && delivery.outcome != Outcome::Suppressed {
+            out.trace[self.si].push(TraceRow {
+                time: t,
+                customer: self.customer,
+                seq: self.seq,
+                kind,
+                status: if delivery.outcome == Outcome::Failed { Status::Failed } else { Status::Delivered },
+                country: self.country,
+            });
+        }
+        let np = s.pricings.len();
+        for (pi, settings) in plan.settings.iter().enumerate() {
+            let pricing = settings.pricing;
+            let model = plan.models[day][pi];
+            let cx = Context { settings, book: &s.book, date, market };
+            let priced = self.conversations[pi].price(&message, &delivery, model, pricing == Pricing::Auto, &cx);
+            let index = self.si * np + pi;
+            let tally = &mut out.tallies[index];
+            tally.reasons[priced.reason.index()] += 1;
+            if let Some(category) = priced.opened {
+                tally.conversations[category as usize] += 1;
+            }
+            let Some(bill) = priced.bill else { continue };
+            let cell = plan.layout.cell(month, slot, bill.category);
+            let pending = &mut out.pending[index];
+            if let Some(allowance) = bill.allowance
+                && s.free_tier > 0
+            {
+                let unit = AllowanceUnit {
+                    key: (t, self.customer, self.seq),
+                    rate: bill.rate.ok(),
+                    cell: cell as u32,
+                    day: day as u32,
+                    reason: priced.reason.index() as u8,
+                };
+                if let Ok(rate) = bill.rate {
+                    tally.cells[cell].charged += 1;
+                    tally.cells[cell].cost += rate;
+                    tally.daily[day].charged += 1;
+                    tally.daily[day].cost += rate;
+                } else {
+                    pending.note_gap(&s.book, &bill, month, allowance);
+                }
+                pending.allowance(month, allowance, unit);
+                continue;
+            }
+            let rate = match bill.rate {
+                Ok(rate) => rate,
+                Err(gap) => {
+                    pending.error(t, self.customer, || {
+                        s.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)
+                    });
+                    continue;
+                }
+            };
+            tally.cells[cell].charged += 1;
+            tally.daily[day].charged += 1;
+            tally.daily[day].cost += rate;
+            match bill.tier {
+                Some(group) if !s.book.tiers.is_empty() => {
+                    let international = bill.category == BillCategory::AuthenticationInternational;
+                    let card = bill.card.map_or(Date(0), |id| s.book.card(id).effective);
+                    pending.tiered(month, market, group, international, card, rate, cell);
+                }
+                _ => tally.cells[cell].cost += rate,
+            }
+        }
+        delivery.outcome
+    }
+}
