@@ -130,7 +130,7 @@ mod tests {
         let list = Money::parse("0.0014").unwrap();
         let prices: Vec<String> =
             (1..=7).map(|n| t.price(india, TierGroup::Authentication, false, n, list).to_string()).collect();
-        assert_eq!(prices, ["0.0014", "0.0014", "0.0014", "0.0010", "0.0010", "0.0008", "0.0008"]);
+        assert_eq!(prices, ["0.0014", "0.0014", "0.0014", "0.001", "0.001", "0.0008", "0.0008"]);
         assert_eq!(t.price(india, TierGroup::Utility, false, 100, list), list);
     }
 
