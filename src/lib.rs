@@ -5,6 +5,7 @@
 //! applies allowances and volume tiers. [`log`] reads message logs and bills them with that same
 //! core.
 
+mod hash;
 pub mod log;
 pub mod output;
 pub mod pricing;

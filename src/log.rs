@@ -3,6 +3,7 @@
 
 pub mod bill;
 pub mod explain;
+mod ids;
 
 use crate::pricing::markets::Country;
 use crate::rules::{MessageKind, Status, TemplateCategory};
@@ -94,7 +95,9 @@ impl<R: Read> LogReader<R> {
     /// # Errors
     /// A missing, duplicated or unknown column.
     pub fn new(input: R) -> Result<LogReader<R>, LogError> {
-        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
+        // Fields are trimmed as they are read (`trim_ascii`, the same ASCII whitespace as the csv
+        // crate's `Trim::All`, which would copy every record to trim it).
+        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::Headers).flexible(true).from_reader(input);
         let header_error = |message: String| LogError { line: 1, row: 0, column: None, message };
         let headers = csv.byte_headers().map_err(|e| header_error(e.to_string()))?.clone();
         let mut found: [Option<usize>; 7] = [None; 7];
@@ -151,7 +154,7 @@ impl<R: Read> LogReader<R> {
         let record = &self.record;
         let field = |i: usize, name: &'static str| -> Result<&str, LogError> {
             let bytes = record.get(i).ok_or_else(|| err(name, "missing value (the row has too few fields)".into()))?;
-            std::str::from_utf8(bytes).map_err(|_| err(name, "not valid UTF-8".into()))
+            std::str::from_utf8(bytes.trim_ascii()).map_err(|_| err(name, "not valid UTF-8".into()))
         };
         let c = self.columns;
         if record.len() > HEADER.len().max(c.status.map_or(6, |s| s + 1)) || record.len() < 6 {
@@ -179,16 +182,17 @@ impl<R: Read> LogReader<R> {
         let country = Country::parse(field(c.country, "country")?).map_err(|e| err("country", e))?;
         let status = match c.status {
             None => Status::Delivered,
-            Some(i) => match field(i, "status")?.to_ascii_lowercase().as_str() {
-                "" | "delivered" => Status::Delivered,
-                "failed" if kind.is_outbound() => Status::Failed,
-                "failed" => {
+            Some(i) => match field(i, "status")? {
+                s if s.is_empty() || s.eq_ignore_ascii_case("delivered") => Status::Delivered,
+                s if s.eq_ignore_ascii_case("failed") && kind.is_outbound() => Status::Failed,
+                s if s.eq_ignore_ascii_case("failed") => {
                     return Err(err(
                         "status",
                         "inbound messages are received; `failed` applies to outbound rows only".into(),
                     ));
                 }
                 other => {
+                    let other = other.to_ascii_lowercase();
                     return Err(err("status", format!("expected delivered or failed (or empty), found `{other}`")));
                 }
             },
@@ -199,8 +203,7 @@ impl<R: Read> LogReader<R> {
 }
 
 fn parse_kind(direction: &str, kind: &str, category: &str) -> Result<MessageKind, (&'static str, String)> {
-    let kind_l = kind.to_ascii_lowercase();
-    let category_l = category.to_ascii_lowercase();
+    let is = |text: &str, word: &str| text.eq_ignore_ascii_case(word);
     let no_category = |k: MessageKind| {
         if category.is_empty() {
             Ok(k)
@@ -211,23 +214,31 @@ fn parse_kind(direction: &str, kind: &str, category: &str) -> Result<MessageKind
             ))
         }
     };
-    match direction.to_ascii_lowercase().as_str() {
-        "in" => match kind_l.as_str() {
-            "message" => no_category(MessageKind::Inbound { entry_point: false }),
-            "entry_point" | "entry-point" => no_category(MessageKind::Inbound { entry_point: true }),
-            _ => Err(("type", format!("expected message or entry_point for an inbound row, found `{kind}`"))),
-        },
-        "out" => match kind_l.as_str() {
-            "template" => TemplateCategory::from_id(&category_l).map(MessageKind::Template).ok_or_else(|| {
-                (
-                    "category",
-                    format!("expected marketing, utility or authentication for a template, found `{category}`"),
-                )
-            }),
-            "freeform" | "free-form" | "free_form" => no_category(MessageKind::FreeForm),
-            _ => Err(("type", format!("expected template or freeform for an outbound row, found `{kind}`"))),
-        },
-        _ => Err(("direction", format!("expected in or out, found `{direction}`"))),
+    if is(direction, "in") {
+        if is(kind, "message") {
+            no_category(MessageKind::Inbound { entry_point: false })
+        } else if is(kind, "entry_point") || is(kind, "entry-point") {
+            no_category(MessageKind::Inbound { entry_point: true })
+        } else {
+            Err(("type", format!("expected message or entry_point for an inbound row, found `{kind}`")))
+        }
+    } else if is(direction, "out") {
+        if is(kind, "template") {
+            TemplateCategory::ALL.into_iter().find(|c| is(category, c.id())).map(MessageKind::Template).ok_or_else(
+                || {
+                    (
+                        "category",
+                        format!("expected marketing, utility or authentication for a template, found `{category}`"),
+                    )
+                },
+            )
+        } else if is(kind, "freeform") || is(kind, "free-form") || is(kind, "free_form") {
+            no_category(MessageKind::FreeForm)
+        } else {
+            Err(("type", format!("expected template or freeform for an outbound row, found `{kind}`")))
+        }
+    } else {
+        Err(("direction", format!("expected in or out, found `{direction}`")))
     }
 }
 

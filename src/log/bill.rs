@@ -2,7 +2,9 @@
 //! time order, into a bill. A time-sorted log streams in memory proportional to its customers;
 //! an unsorted one is read whole and sorted.
 
+use super::ids::CustomerIds;
 use super::{LogError, LogReader, Row};
+use crate::hash::FastMap;
 use crate::pricing::ledger::{Ledger, Settled, Unit};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
@@ -10,7 +12,7 @@ use crate::pricing::{BillCategory, Model, RateBook};
 use crate::rules::{Customer, Decision, Message, Outcome, Reason, Settings};
 use crate::time::{Month, Time};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Read;
 
@@ -92,6 +94,10 @@ pub trait DecisionSink {
     /// # Errors
     /// I/O errors.
     fn restart(&mut self) -> std::io::Result<()>;
+    /// Whether the sink keeps decisions at all; billing skips one that does not.
+    fn wants_decisions(&self) -> bool {
+        true
+    }
 }
 
 /// A sink that keeps nothing.
@@ -103,6 +109,9 @@ impl DecisionSink for NoDecisions {
     }
     fn restart(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+    fn wants_decisions(&self) -> bool {
+        false
     }
 }
 
@@ -147,7 +156,17 @@ pub struct Bill {
     pub customers: u64,
 }
 
-impl Bill {
+/// A bill's running sums while billing: hash maps with a fast hasher, sorted into a [`Bill`]'s
+/// ordered maps once at the end rather than searched in them for every message.
+#[derive(Default)]
+struct Tally {
+    messages: MessageCounts,
+    lines: FastMap<(Model, Month, MarketId, BillCategory), Line>,
+    reasons: FastMap<(Model, Reason), Line>,
+    conversations: FastMap<(Model, BillCategory), u64>,
+}
+
+impl Tally {
     fn add(&mut self, priced: &Priced) {
         let d = &priced.decision;
         let m = &mut self.messages;
@@ -185,6 +204,18 @@ impl Bill {
         }
     }
 
+    fn bill(&self, customers: u64) -> Bill {
+        Bill {
+            messages: self.messages,
+            lines: self.lines.iter().map(|(k, v)| (*k, *v)).collect(),
+            reasons: self.reasons.iter().map(|(k, v)| (*k, *v)).collect(),
+            conversations: self.conversations.iter().map(|(k, v)| (*k, *v)).collect(),
+            customers,
+        }
+    }
+}
+
+impl Bill {
     /// Meta's charges in total.
     #[must_use]
     pub fn total_cost(&self) -> Money {
@@ -360,15 +391,14 @@ pub struct Biller<'a> {
     options: BillOptions,
     customers: Vec<Customer>,
     ledger: Ledger,
-    /// The bill so far.
-    pub bill: Bill,
+    tally: Tally,
 }
 
 impl<'a> Biller<'a> {
     /// A biller with no customers yet.
     #[must_use]
     pub fn new(book: &'a RateBook, options: BillOptions) -> Biller<'a> {
-        Biller { book, options, customers: Vec::new(), ledger: Ledger::new(options.allowance), bill: Bill::default() }
+        Biller { book, options, customers: Vec::new(), ledger: Ledger::new(options.allowance), tally: Tally::default() }
     }
 
     /// Prices one message of customer `index` (customers are numbered from 0 as they appear).
@@ -379,7 +409,6 @@ impl<'a> Biller<'a> {
         let i = customer as usize;
         if i >= self.customers.len() {
             self.customers.resize(i + 1, Customer::default());
-            self.bill.customers = self.customers.len() as u64;
         }
         let decision = self.customers[i].decide(message, &self.options.settings, self.book);
         let mut priced =
@@ -395,8 +424,14 @@ impl<'a> Biller<'a> {
                 Err(gap) => return Err(self.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)),
             }
         }
-        self.bill.add(&priced);
+        self.tally.add(&priced);
         Ok(priced)
+    }
+
+    /// The bill so far.
+    #[must_use]
+    pub fn bill(&self) -> Bill {
+        self.tally.bill(self.customers.len() as u64)
     }
 }
 
@@ -404,25 +439,6 @@ impl<'a> Biller<'a> {
 #[must_use]
 pub fn unit_of(model: Model) -> Unit {
     if model.bills_conversations() { Unit::Conversation } else { Unit::Message }
-}
-
-/// Customer ids of a log, numbered as they first appear.
-#[derive(Default)]
-struct CustomerIds {
-    index: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-}
-
-impl CustomerIds {
-    fn index_of(&mut self, id: &str) -> u32 {
-        if let Some(i) = self.index.get(id) {
-            return *i;
-        }
-        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(id.into());
-        self.index.insert(id.into(), i);
-        i
-    }
 }
 
 /// Bills a log. `open` opens the log; it is called a second time only when the log turns out not
@@ -461,7 +477,10 @@ fn price_row(
         row: row.row,
         message,
     })?;
-    sink.decision(&ids.names[row.customer as usize], row, &priced).map_err(|e| BillError::Io(e.to_string()))
+    if !sink.wants_decisions() {
+        return Ok(());
+    }
+    sink.decision(ids.name(row.customer), row, &priced).map_err(|e| BillError::Io(e.to_string()))
 }
 
 /// Streams a time-sorted log; `None` when a row goes back in time.
@@ -496,7 +515,7 @@ fn bill_streaming<R: Read>(
         same_instant.push(row);
     }
     flush(&mut same_instant, &mut biller, &ids)?;
-    Ok(Some(biller.bill))
+    Ok(Some(biller.bill()))
 }
 
 fn bill_sorted_in_memory<R: Read>(
@@ -516,5 +535,5 @@ fn bill_sorted_in_memory<R: Read>(
     for row in &rows {
         price_row(&mut biller, &ids, row, sink)?;
     }
-    Ok(biller.bill)
+    Ok(biller.bill())
 }
