@@ -50,16 +50,69 @@ fn saturated_len(id: &[u8]) -> u32 {
     u32::try_from(id.len()).unwrap_or(u32::MAX)
 }
 
+/// Ids read but not yet numbered, kept end to end; see [`CustomerIds::index_batch`].
+#[derive(Default)]
+pub(crate) struct IdBatch {
+    text: String,
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+impl IdBatch {
+    /// Adds an id; returns its place in the batch.
+    pub(crate) fn push(&mut self, id: &str) -> u32 {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, end)| &self.text[start..*end])
+    }
+}
+
 impl CustomerIds {
-    /// The number of `id`, numbering it if new.
+    /// The number of `id`, numbering it if new (one at a time: the reference for batches).
+    #[cfg(test)]
     pub(crate) fn index_of(&mut self, id: &str) -> u32 {
-        if (self.ends.len() + 1) * 2 > self.slots.len() {
+        self.reserve(1);
+        self.index_of_hashed(id, hash_bytes(id.as_bytes()))
+    }
+
+    /// Numbers every id of `batch` in order, as [`CustomerIds::index_of`] would one by one, into
+    /// `out`, and empties the batch. Faster on large logs: the table slots of the whole batch are
+    /// read before any is used, so the memory system fetches them together rather than one
+    /// cache miss after another.
+    pub(crate) fn index_batch(&mut self, batch: &mut IdBatch, out: &mut Vec<u32>) {
+        self.reserve(batch.ends.len());
+        let mut hashes = std::mem::take(&mut batch.hashes);
+        hashes.clear();
+        hashes.extend(batch.ids().map(|id| hash_bytes(id.as_bytes())));
+        let touched = hashes.iter().fold(0, |acc, h| acc ^ self.slots[self.slot_of(*h)].index);
+        std::hint::black_box(touched);
+        out.clear();
+        for (id, hash) in batch.ids().zip(&hashes) {
+            out.push(self.index_of_hashed(id, *hash));
+        }
+        batch.text.clear();
+        batch.ends.clear();
+        batch.hashes = hashes;
+    }
+
+    /// Grows the table, if need be, so that `more` new ids fit without growing again.
+    fn reserve(&mut self, more: usize) {
+        while (self.ends.len() + more + 1) * 2 > self.slots.len() {
             self.grow();
         }
+    }
+
+    /// The number of `id` whose hash is `hash`; the table has room for it.
+    fn index_of_hashed(&mut self, id: &str, hash: u64) -> u32 {
         let bytes = id.as_bytes();
         let (head, len) = (head_of(bytes), saturated_len(bytes));
         let mask = self.slots.len() - 1;
-        let mut i = self.first_slot(bytes);
+        let mut i = self.slot_of(hash);
         loop {
             let slot = self.slots[i];
             if slot.index == EMPTY {
@@ -91,9 +144,9 @@ impl CustomerIds {
         self.ends.len()
     }
 
-    fn first_slot(&self, id: &[u8]) -> usize {
-        // The hash's last step is a multiplication, so its top bits are the best mixed.
-        usize::try_from(hash_bytes(id) >> self.shift).unwrap_or(0)
+    /// The first slot tried for a hash: its top bits, the best mixed (its last step multiplies).
+    fn slot_of(&self, hash: u64) -> usize {
+        usize::try_from(hash >> self.shift).unwrap_or(0)
     }
 
     /// Doubles the table (or makes the first one) and puts every id back.
@@ -103,7 +156,7 @@ impl CustomerIds {
         let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
         let mask = size - 1;
         for slot in old.into_iter().filter(|s| s.index != EMPTY) {
-            let mut i = self.first_slot(self.name(slot.index).as_bytes());
+            let mut i = self.slot_of(hash_bytes(self.name(slot.index).as_bytes()));
             while self.slots[i].index != EMPTY {
                 i = (i + 1) & mask;
             }
@@ -160,6 +213,25 @@ mod tests {
             assert_eq!(ids.index_of(&format!("c{i}")), i);
             assert_eq!(ids.name(i), format!("c{i}"));
         }
+    }
+
+    #[test]
+    fn a_batch_is_numbered_as_one_by_one() {
+        let list: Vec<String> = (0..5000u32).map(|i| format!("id-{}", (i * 7919) % 1777)).collect();
+        let mut one = CustomerIds::default();
+        let expected: Vec<u32> = list.iter().map(|id| one.index_of(id)).collect();
+        let mut batched = CustomerIds::default();
+        let (mut batch, mut out, mut got) = (IdBatch::default(), Vec::new(), Vec::new());
+        for chunk in list.chunks(300) {
+            for (place, id) in chunk.iter().enumerate() {
+                assert_eq!(batch.push(id), u32::try_from(place).unwrap());
+            }
+            batched.index_batch(&mut batch, &mut out);
+            got.extend_from_slice(&out);
+        }
+        assert_eq!(got, expected);
+        assert_eq!(batched.index_of("id-5"), one.index_of("id-5"));
+        assert_eq!(batched.len(), one.len());
     }
 
     proptest! {
