@@ -496,7 +496,7 @@ fn price_row(
 /// Rows are numbered and priced in batches of about this many, so that the customer ids and
 /// states of a batch are fetched from memory together ([`CustomerIds::index_batch`],
 /// [`Biller::warm`]): on logs of many customers that, not arithmetic, bounds the speed.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
 /// Rows read but not yet priced, in file order. Until they are numbered (`rows[numbered..]`), a
 /// row's `customer` is its id's place in `ids`.
@@ -707,11 +707,11 @@ mod tests {
     }
 
     fn row_strategy() -> impl Strategy<Value = Vec<(u32, u8, usize, bool)>> {
-        prop::collection::vec((0..400u32, 0..60u8, 0..KINDS.len(), prop::bool::weighted(0.05)), 0..900)
+        prop::collection::vec((0..1000u32, 0..150u8, 0..KINDS.len(), prop::bool::weighted(0.05)), 0..2600)
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        #![proptest_config(ProptestConfig::with_cases(24))]
 
         /// Streaming a sorted log in batches prices exactly as pricing it row by row would:
         /// the same bill, the same decisions in the same order, across batch boundaries and with
