@@ -39,7 +39,7 @@ fn main() {
     }
     let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let rows = env("WASIM_BENCH_ROWS", 10_000_000);
-    let customers = env("WASIM_BENCH_CUSTOMERS", 500_000);
+    let customers = env("WASIM_BENCH_CUSTOMERS", 500_000).max(1);
     let temp = tempfile::tempdir().expect("a temporary directory");
     let keep = std::env::var_os("WASIM_BENCH_DIR").map(std::path::PathBuf::from);
     let dir = keep.as_deref().unwrap_or(temp.path());
@@ -234,7 +234,7 @@ struct State {
 fn generate(path: &Path, rows: u64, customers: u64) {
     let mut rng = Rng(2025);
     let per_customer = rows as f64 / customers as f64;
-    let mean_gap = (SPAN as f64 * MEAN_EPISODE / per_customer) as u64;
+    let mean_gap = ((SPAN as f64 * MEAN_EPISODE / per_customer) as u64).max(1);
     let country_weights: Vec<(u64, u8)> =
         COUNTRIES.iter().enumerate().map(|(i, (_, w, _))| (*w, u8::try_from(i).expect("few"))).collect();
     let episode_weights: Vec<(u64, u8)> =
