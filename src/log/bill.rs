@@ -432,10 +432,10 @@ impl<'a> Biller<'a> {
     /// depend on one another, so the memory system serves them together; pricing then finds
     /// them in cache. Only speed depends on it.
     fn warm(&self, customers: impl Iterator<Item = u32>) {
-        let touched = customers
-            .filter_map(|i| self.customers.get(i as usize))
-            .fold(0, |acc, c| acc ^ c.windows.service_until.0 ^ c.conversations.open_until.0);
-        std::hint::black_box(touched);
+        for customer in customers.filter_map(|i| self.customers.get(i as usize)) {
+            // A whole copy reads every cache line the state spans.
+            std::hint::black_box(*customer);
+        }
     }
 
     /// The bill so far.
