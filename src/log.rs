@@ -152,9 +152,23 @@ impl<R: Read> LogReader<R> {
         let row = self.rows;
         let err = |column: &'static str, message: String| LogError { line, row, column: Some(column), message };
         let record = &self.record;
+        // One UTF-8 check for the whole row: when it is valid, a field is valid exactly when it
+        // starts and ends on character boundaries, which `str::get` checks. Otherwise each field
+        // is checked on its own, as it is read, so the first bad field is the one named.
+        let whole = std::str::from_utf8(record.as_slice()).ok();
         let field = |i: usize, name: &'static str| -> Result<&str, LogError> {
-            let bytes = record.get(i).ok_or_else(|| err(name, "missing value (the row has too few fields)".into()))?;
-            std::str::from_utf8(bytes.trim_ascii()).map_err(|_| err(name, "not valid UTF-8".into()))
+            let missing = || err(name, "missing value (the row has too few fields)".into());
+            let not_utf8 = || err(name, "not valid UTF-8".into());
+            match whole {
+                Some(whole) => {
+                    let range = record.range(i).ok_or_else(missing)?;
+                    whole.get(range).map(str::trim_ascii).ok_or_else(not_utf8)
+                }
+                None => {
+                    let bytes = record.get(i).ok_or_else(missing)?;
+                    std::str::from_utf8(bytes.trim_ascii()).map_err(|_| not_utf8())
+                }
+            }
         };
         let c = self.columns;
         if record.len() > HEADER.len().max(c.status.map_or(6, |s| s + 1)) || record.len() < 6 {
@@ -299,5 +313,53 @@ impl fmt::Display for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (d, k, c) = kind_fields(self.kind);
         write!(f, "{d} {k}{}{c}", if c.is_empty() { "" } else { " " })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_error(text: &[u8]) -> LogError {
+        let mut reader = LogReader::new(text).unwrap();
+        loop {
+            match reader.next_row(&mut |_| 0) {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("no error in {}", String::from_utf8_lossy(text)),
+                Err(e) => return e,
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_in_the_field_that_holds_it() {
+        let header = b"time,customer,direction,type,category,country,status\n".to_vec();
+        // A two-byte character split by a comma: the row as a whole would be valid UTF-8 with the
+        // comma removed, yet both fields are invalid; the first one read is named.
+        let cases: [(&[u8], &str); 4] = [
+            (b"2025-07-01T10:00:00Z,a\xc3,\xa9in,message,,IN,\n", "customer"),
+            (b"2025-07-01T10:00:00Z,\xc3\xa9,in,message,,I\xff,\n", "country"),
+            (b"2025-07-01T10:00:00Z,a,in,message,,IN,\xe2\x82\n", "status"),
+            (b"2025-07-01T10:00:00Z,a,\xa9in,message,,IN,\n", "direction"),
+        ];
+        for (row, column) in cases {
+            let mut text = header.clone();
+            text.extend_from_slice(row);
+            let e = first_error(&text);
+            assert_eq!((e.column, e.message.as_str()), (Some(column), "not valid UTF-8"), "{e}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_ids_are_read_whole_and_trimmed() {
+        let text = "time,customer,direction,type,category,country\n2025-07-01T10:00:00Z, José \t,in,message,,br\n";
+        let mut reader = LogReader::new(text.as_bytes()).unwrap();
+        let mut seen = String::new();
+        let row = reader.next_row(&mut |id| {
+            seen = id.to_owned();
+            7
+        });
+        assert_eq!(row.unwrap().map(|r| (r.customer, r.country.to_string())), Some((7, "BR".to_owned())));
+        assert_eq!(seen, "José");
     }
 }
