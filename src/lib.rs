@@ -7,6 +7,7 @@
 
 pub mod behaviour;
 pub mod engine;
+mod hash;
 pub mod log;
 pub mod output;
 pub mod pricing;

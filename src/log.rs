@@ -3,6 +3,7 @@
 
 pub mod bill;
 pub mod explain;
+mod ids;
 
 use crate::pricing::markets::Country;
 use crate::rules::{MessageKind, Status, TemplateCategory};
@@ -94,7 +95,9 @@ impl<R: Read> LogReader<R> {
     /// # Errors
     /// A missing, duplicated or unknown column.
     pub fn new(input: R) -> Result<LogReader<R>, LogError> {
-        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
+        // Fields are trimmed as they are read (`trim_ascii`, the same ASCII whitespace as the csv
+        // crate's `Trim::All`, which would copy every record to trim it).
+        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::Headers).flexible(true).from_reader(input);
         let header_error = |message: String| LogError { line: 1, row: 0, column: None, message };
         let headers = csv.byte_headers().map_err(|e| header_error(e.to_string()))?.clone();
         let mut found: [Option<usize>; 7] = [None; 7];
@@ -149,9 +152,23 @@ impl<R: Read> LogReader<R> {
         let row = self.rows;
         let err = |column: &'static str, message: String| LogError { line, row, column: Some(column), message };
         let record = &self.record;
+        // One UTF-8 check for the whole row: when it is valid, a field is valid exactly when it
+        // starts and ends on character boundaries, which `str::get` checks. Otherwise each field
+        // is checked on its own, as it is read, so the first bad field is the one named.
+        let whole = std::str::from_utf8(record.as_slice()).ok();
         let field = |i: usize, name: &'static str| -> Result<&str, LogError> {
-            let bytes = record.get(i).ok_or_else(|| err(name, "missing value (the row has too few fields)".into()))?;
-            std::str::from_utf8(bytes).map_err(|_| err(name, "not valid UTF-8".into()))
+            let missing = || err(name, "missing value (the row has too few fields)".into());
+            let not_utf8 = || err(name, "not valid UTF-8".into());
+            match whole {
+                Some(whole) => {
+                    let range = record.range(i).ok_or_else(missing)?;
+                    whole.get(range).map(str::trim_ascii).ok_or_else(not_utf8)
+                }
+                None => {
+                    let bytes = record.get(i).ok_or_else(missing)?;
+                    std::str::from_utf8(bytes.trim_ascii()).map_err(|_| not_utf8())
+                }
+            }
         };
         let c = self.columns;
         let fields = if c.status.is_some() { 7 } else { 6 };
@@ -176,16 +193,17 @@ impl<R: Read> LogReader<R> {
         let country = Country::parse(field(c.country, "country")?).map_err(|e| err("country", e))?;
         let status = match c.status {
             None => Status::Delivered,
-            Some(i) => match field(i, "status")?.to_ascii_lowercase().as_str() {
-                "" | "delivered" => Status::Delivered,
-                "failed" if kind.is_outbound() => Status::Failed,
-                "failed" => {
+            Some(i) => match field(i, "status")? {
+                s if s.is_empty() || s.eq_ignore_ascii_case("delivered") => Status::Delivered,
+                s if s.eq_ignore_ascii_case("failed") && kind.is_outbound() => Status::Failed,
+                s if s.eq_ignore_ascii_case("failed") => {
                     return Err(err(
                         "status",
                         "inbound messages are received; `failed` applies to outbound rows only".into(),
                     ));
                 }
                 other => {
+                    let other = other.to_ascii_lowercase();
                     return Err(err("status", format!("expected delivered or failed (or empty), found `{other}`")));
                 }
             },
@@ -196,8 +214,7 @@ impl<R: Read> LogReader<R> {
 }
 
 fn parse_kind(direction: &str, kind: &str, category: &str) -> Result<MessageKind, (&'static str, String)> {
-    let kind_l = kind.to_ascii_lowercase();
-    let category_l = category.to_ascii_lowercase();
+    let is = |text: &str, word: &str| text.eq_ignore_ascii_case(word);
     let no_category = |k: MessageKind| {
         if category.is_empty() {
             Ok(k)
@@ -208,23 +225,31 @@ fn parse_kind(direction: &str, kind: &str, category: &str) -> Result<MessageKind
             ))
         }
     };
-    match direction.to_ascii_lowercase().as_str() {
-        "in" => match kind_l.as_str() {
-            "message" => no_category(MessageKind::Inbound { entry_point: false }),
-            "entry_point" | "entry-point" => no_category(MessageKind::Inbound { entry_point: true }),
-            _ => Err(("type", format!("expected message or entry_point for an inbound row, found `{kind}`"))),
-        },
-        "out" => match kind_l.as_str() {
-            "template" => TemplateCategory::from_id(&category_l).map(MessageKind::Template).ok_or_else(|| {
-                (
-                    "category",
-                    format!("expected marketing, utility or authentication for a template, found `{category}`"),
-                )
-            }),
-            "freeform" | "free-form" | "free_form" => no_category(MessageKind::FreeForm),
-            _ => Err(("type", format!("expected template or freeform for an outbound row, found `{kind}`"))),
-        },
-        _ => Err(("direction", format!("expected in or out, found `{direction}`"))),
+    if is(direction, "in") {
+        if is(kind, "message") {
+            no_category(MessageKind::Inbound { entry_point: false })
+        } else if is(kind, "entry_point") || is(kind, "entry-point") {
+            no_category(MessageKind::Inbound { entry_point: true })
+        } else {
+            Err(("type", format!("expected message or entry_point for an inbound row, found `{kind}`")))
+        }
+    } else if is(direction, "out") {
+        if is(kind, "template") {
+            TemplateCategory::ALL.into_iter().find(|c| is(category, c.id())).map(MessageKind::Template).ok_or_else(
+                || {
+                    (
+                        "category",
+                        format!("expected marketing, utility or authentication for a template, found `{category}`"),
+                    )
+                },
+            )
+        } else if is(kind, "freeform") || is(kind, "free-form") || is(kind, "free_form") {
+            no_category(MessageKind::FreeForm)
+        } else {
+            Err(("type", format!("expected template or freeform for an outbound row, found `{kind}`")))
+        }
+    } else {
+        Err(("direction", format!("expected in or out, found `{direction}`")))
     }
 }
 
@@ -285,5 +310,53 @@ impl fmt::Display for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (d, k, c) = kind_fields(self.kind);
         write!(f, "{d} {k}{}{c}", if c.is_empty() { "" } else { " " })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_error(text: &[u8]) -> LogError {
+        let mut reader = LogReader::new(text).unwrap();
+        loop {
+            match reader.next_row(&mut |_| 0) {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("no error in {}", String::from_utf8_lossy(text)),
+                Err(e) => return e,
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_in_the_field_that_holds_it() {
+        let header = b"time,customer,direction,type,category,country,status\n".to_vec();
+        // A two-byte character split by a comma: the row as a whole would be valid UTF-8 with the
+        // comma removed, yet both fields are invalid; the first one read is named.
+        let cases: [(&[u8], &str); 4] = [
+            (b"2025-07-01T10:00:00Z,a\xc3,\xa9in,message,,IN,\n", "customer"),
+            (b"2025-07-01T10:00:00Z,\xc3\xa9,in,message,,I\xff,\n", "country"),
+            (b"2025-07-01T10:00:00Z,a,in,message,,IN,\xe2\x82\n", "status"),
+            (b"2025-07-01T10:00:00Z,a,\xa9in,message,,IN,\n", "direction"),
+        ];
+        for (row, column) in cases {
+            let mut text = header.clone();
+            text.extend_from_slice(row);
+            let e = first_error(&text);
+            assert_eq!((e.column, e.message.as_str()), (Some(column), "not valid UTF-8"), "{e}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_ids_are_read_whole_and_trimmed() {
+        let text = "time,customer,direction,type,category,country\n2025-07-01T10:00:00Z, José \t,in,message,,br\n";
+        let mut reader = LogReader::new(text.as_bytes()).unwrap();
+        let mut seen = String::new();
+        let row = reader.next_row(&mut |id| {
+            seen = id.to_owned();
+            7
+        });
+        assert_eq!(row.unwrap().map(|r| (r.customer, r.country.to_string())), Some((7, "BR".to_owned())));
+        assert_eq!(seen, "José");
     }
 }

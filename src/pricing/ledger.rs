@@ -8,8 +8,8 @@ use super::money::Money;
 use super::rate_card::{CardId, RateGap};
 use super::tiers::{TierGroup, TierTable};
 use super::{BillCategory, Model};
+use crate::hash::FastMap;
 use crate::time::Month;
-use std::collections::HashMap;
 
 /// A monthly allowance a unit may be free under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -71,15 +71,15 @@ pub enum Settled {
 #[derive(Clone, Debug)]
 pub struct Ledger {
     allowance_size: u64,
-    used: HashMap<(Month, Allowance), u64>,
-    tier_counts: HashMap<(Month, MarketId, TierGroup), u64>,
+    used: FastMap<(Month, Allowance), u64>,
+    tier_counts: FastMap<(Month, MarketId, TierGroup), u64>,
 }
 
 impl Ledger {
     /// A ledger whose allowances each hold `allowance_size` units a month (0: none).
     #[must_use]
     pub fn new(allowance_size: u64) -> Ledger {
-        Ledger { allowance_size, used: HashMap::new(), tier_counts: HashMap::new() }
+        Ledger { allowance_size, used: FastMap::default(), tier_counts: FastMap::default() }
     }
 
     /// Settles one billable unit of `month`. Call in time order across the whole business.
