@@ -302,6 +302,7 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Resu
         }
         files.push((format!("trace-{}.csv", s.strategies[si].name), w.into_inner()));
     }
+    let drawing = std::time::Instant::now();
     if report {
         let data = report_data::report_data(s, r, &stats);
         let charts = crate::report::charts::render_all(&data)?;
@@ -312,7 +313,8 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Resu
         files.push(("report.html".into(), crate::report::html::render(&data, &charts).into_bytes()));
     }
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).chain(["manifest.json".to_owned()]).collect();
-    files.push(("manifest.json".into(), manifest(s, r, info, &names).into_bytes()));
+    let report_seconds = report.then(|| drawing.elapsed().as_secs_f64());
+    files.push(("manifest.json".into(), manifest(s, r, info, report_seconds, &names).into_bytes()));
     Ok(files)
 }
 
@@ -333,7 +335,7 @@ fn cards_used(s: &Scenario) -> Vec<CardId> {
     used
 }
 
-fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, names: &[String]) -> String {
+fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<f64>, names: &[String]) -> String {
     let cards: Vec<Value> = cards_used(s)
         .iter()
         .map(|id| s.book.card(*id))
@@ -355,6 +357,7 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, names: &[String]) -> St
         "threads": info.threads,
         "started_utc": info.started_utc,
         "run_seconds": round(info.seconds),
+        "report_seconds": report_seconds.map(round),
         "messages_processed": r.events,
         "files": names,
     });

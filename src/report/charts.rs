@@ -823,7 +823,7 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         })
         .collect();
     if !markers.is_empty() {
-        legend.push(item("Pricing model or rate card changes", MARKER, Swatch::Dashed));
+        legend.push(item("Prices change (see label)", MARKER, Swatch::Dashed));
     }
     let subtitle = format!(
         "Cost per day under {}: mean across {}, with the band where 90% of replications fall.",

@@ -269,6 +269,7 @@ fn charts_without_data_are_left_out_and_odd_data_still_renders() {
     }
     let html = fs::read_to_string(&files.report).unwrap();
     assert!(html.contains("No comparison between strategies"));
+    assert!(!html.contains("id=\"markets\""), "one market: no market table");
 }
 
 #[test]
@@ -505,7 +506,7 @@ fn one_market_has_no_market_chart_and_the_budget_percentile_is_the_scenarios() {
     assert!(!out.join("charts/cost-by-market.svg").exists() && !out.join("charts/cost-by-market.png").exists());
     assert!(out.join("charts/cost-by-category.png").exists());
     let html = fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(!html.contains("chart-cost-by-market"));
+    assert!(!html.contains("chart-cost-by-market") && !html.contains("id=\"markets\""));
     // P75 of the 12 exact totals, type 7: between the 9th and 10th smallest, a quarter of the way.
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
