@@ -550,3 +550,30 @@ fn no_report_writes_only_the_data_files_and_bad_report_settings_are_located() {
         assert!(err.contains(expected) && err.contains(&format!(":{line}:")) && err.contains("report."), "{err}");
     }
 }
+
+/// Strategies far apart against their spread: one shared axis would squash each box to a line,
+/// so every row gets its own scale and the chart says so; close strategies share one axis.
+#[test]
+fn distributions_far_apart_get_a_scale_each() {
+    let mut data = sample(30, 40);
+    for (k, d) in data.distributions.iter_mut().enumerate() {
+        let level = 100.0 * 10f64.powi(k as i32);
+        d.totals = (0..40).map(|i| level + f64::from(i % 7)).collect();
+        d.budget = wasim::report::Amount::float(level + 6.0);
+    }
+    let (dir, _) = render(&data);
+    let svg = fs::read_to_string(dir.path().join("charts/total-cost-distribution.svg")).unwrap();
+    assert!(svg.contains("each on its own scale") && svg.contains("each row has its own scale"));
+    let texts = svg_texts(&svg);
+    for d in &data.distributions {
+        assert!(texts.iter().any(|t| *t == d.strategy), "no row for {}", d.strategy);
+    }
+
+    for d in &mut data.distributions {
+        d.totals = (0..40).map(|i| 500.0 + f64::from(i % 9) * 10.0).collect();
+        d.budget = wasim::report::Amount::float(580.0);
+    }
+    let (dir, _) = render(&data);
+    let svg = fs::read_to_string(dir.path().join("charts/total-cost-distribution.svg")).unwrap();
+    assert!(!svg.contains("own scale"));
+}
