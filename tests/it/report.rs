@@ -566,7 +566,7 @@ fn distributions_far_apart_get_a_scale_each() {
     assert!(svg.contains("each on its own scale") && svg.contains("each row has its own scale"));
     let texts = svg_texts(&svg);
     for d in &data.distributions {
-        assert!(texts.iter().any(|t| *t == d.strategy), "no row for {}", d.strategy);
+        assert!(texts.contains(&d.strategy), "no row for {}", d.strategy);
     }
 
     for d in &mut data.distributions {
