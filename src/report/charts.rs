@@ -868,13 +868,16 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         band.extend(d.days.iter().enumerate().rev().map(|(i, p)| (i as f64, finite(p.p5))));
         chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.16).filled())))?;
     }
-    for d in &series {
+    // Strategies often coincide on most days: each line is drawn a little wider than the next,
+    // so one hidden under a later one still shows at its edges.
+    for (k, d) in series.iter().enumerate() {
         let c = strategy_colour(data, &d.strategy);
+        let width = 2 + (series.len() - 1 - k).min(4) as u32;
         let line: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.mean))).collect();
         if line.len() <= 2 {
             chart.draw_series(line.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
         }
-        chart.draw_series(LineSeries::new(line, c.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(line, c.stroke_width(width)))?;
     }
     // Markers: dashed lines, labels stacked so they never overlap.
     let label_style = text(15.0);
