@@ -4,7 +4,7 @@
 use super::{CellStats, RunStats, cards_used};
 use crate::engine::RunResult;
 use crate::pricing::money::Money;
-use crate::pricing::{BUNDLED_CARDS, Model, Pricing, card_file_name};
+use crate::pricing::{BUNDLED_CARDS, BillCategory, Model, Pricing, card_file_name};
 use crate::report::{
     Amount, CategoryCost, CostCategory, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker,
     MarketCost, MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
@@ -194,8 +194,9 @@ fn markets(s: &Scenario, r: &RunResult, detail: usize) -> Vec<MarketCost> {
             for rep in &r.replications {
                 let t = &rep.tallies[si * np + detail];
                 for month in 0..l.months {
-                    let first = l.cell(month, mi, crate::pricing::BillCategory::ALL[0]);
-                    sum += t.cells[first..first + 8].iter().map(|c| c.cost).sum();
+                    for category in BillCategory::ALL {
+                        sum += t.cells[l.cell(month, mi, category)].cost;
+                    }
                 }
             }
             out.push(MarketCost {
