@@ -648,6 +648,25 @@ fn models_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> 
 }
 
 /// `1 day`, `60 days`.
+/// A percentage rounded to whole numbers, but never a misleading 0 for a share that is not
+/// zero: `<1%` (signed when `signed`).
+fn percent_text(pct: f64, signed: bool) -> String {
+    let sign = if !signed || pct == 0.0 {
+        ""
+    } else if pct > 0.0 {
+        "+"
+    } else {
+        "−"
+    };
+    if pct != 0.0 && pct.abs() < 0.5 {
+        format!("{sign}<1%")
+    } else if signed {
+        format!("{pct:+.0}%")
+    } else {
+        format!("{pct:.0}%")
+    }
+}
+
 fn plural(n: u32, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
@@ -740,7 +759,7 @@ fn pricing_models<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
             let mut note = format!("{} {}", data.currency, money_text(t.mean.value));
             if let Some(b) = base.filter(|b| *b > 0.0 && *m != first) {
                 let pct = (t.mean.value - b) / b * 100.0;
-                note.push_str(&format!("  ({pct:+.0}% vs {first})"));
+                note.push_str(&format!("  ({} vs {first})", percent_text(pct, true)));
             }
             rows.push(Row {
                 label: (*m).to_string(),
@@ -793,7 +812,7 @@ fn messages<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<()
                 group: false,
                 segments,
                 interval: None,
-                note: format!("{} paid · {free_share:.0}% free", super::count_text(m.paid)),
+                note: format!("{} paid · {} free", super::count_text(m.paid), percent_text(free_share, false)),
             });
         }
     }
@@ -1182,6 +1201,16 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn small_shares_are_not_shown_as_zero() {
+        assert_eq!(percent_text(0.3, false), "<1%");
+        assert_eq!(percent_text(0.0, false), "0%");
+        assert_eq!(percent_text(26.4, false), "26%");
+        assert_eq!(percent_text(-0.2, true), "−<1%");
+        assert_eq!(percent_text(0.2, true), "+<1%");
+        assert_eq!(percent_text(7.0, true), "+7%");
+    }
+
     use super::*;
 
     #[test]
