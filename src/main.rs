@@ -76,6 +76,9 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Skip the charts and report.html (write only the data files).
+        #[arg(long)]
+        no_report: bool,
     },
     /// Check a scenario without running it.
     Validate {
@@ -335,7 +338,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 wasim::pricing::BUNDLED_MARKETS.lines().count().saturating_sub(1)
             )?;
         }
-        Command::Run { scenario, out, replications, seed, threads, trace, quiet } => {
+        Command::Run { scenario, out, replications, seed, threads, trace, quiet, no_report } => {
             let mut s = Scenario::load(&scenario)?;
             if let Some(r) = replications {
                 s.replications = r;
@@ -369,10 +372,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 started_utc: wasim::time::Time::from_secs(started_utc).display(UtcOffset(0)),
                 seconds: started.elapsed().as_secs_f64(),
             };
-            let files = run_output::render(&s, &result, &info);
+            let files = run_output::render(&s, &result, &info, !no_report)?;
             let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
             run_output::write_dir(&dir, &files)?;
-            print!("{}", run_output::table(&s, &result, &dir));
+            print!("{}", run_output::table(&s, &result, &dir, !no_report));
         }
         Command::Validate { scenario } => {
             let s = Scenario::load(&scenario)?;

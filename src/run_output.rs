@@ -7,6 +7,8 @@ use crate::engine::{KINDS, RunResult, Tally, Traffic};
 use crate::log::LogWriter;
 use crate::pricing::BillCategory;
 use crate::pricing::money::Money;
+use crate::pricing::rate_card::CardId;
+use crate::report::ReportError;
 use crate::rules::{Outcome, Reason};
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
@@ -15,6 +17,9 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+mod report_data;
+pub use report_data::report_data;
 
 /// How the run went, for the manifest.
 #[derive(Clone, Debug)]
@@ -74,7 +79,11 @@ pub fn write_dir(dir: &Path, files: &Files) -> Result<(), OutputError> {
     fs::create_dir(&temp).map_err(io(&temp))?;
     let result = (|| {
         for (file, bytes) in files {
-            fs::write(temp.join(file), bytes).map_err(io(&temp.join(file)))?;
+            let path = temp.join(file);
+            if let Some(folder) = path.parent().filter(|f| *f != temp) {
+                fs::create_dir_all(folder).map_err(io(folder))?;
+            }
+            fs::write(&path, bytes).map_err(io(&path))?;
         }
         if dir.exists() {
             fs::rename(dir, &old).map_err(io(dir))?;
@@ -121,11 +130,161 @@ fn summary_json(x: &Summary) -> Value {
     })
 }
 
-/// Builds every output file of a run.
-#[must_use]
-pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo) -> Files {
+/// The statistics of a run, computed once: `summary.json` and the report both read them, so the
+/// report's numbers are summary.json's.
+#[derive(Clone, Debug)]
+pub struct RunStats {
+    /// Per (strategy, pricing), at index `strategy * pricings + pricing`.
+    pub cells: Vec<CellStats>,
+    /// Per pricing, every pair of strategies `a < b`, in the scenario's order.
+    pub paired: Vec<PairStats>,
+}
+
+/// The statistics of one strategy under one pricing.
+#[derive(Clone, Debug)]
+pub struct CellStats {
+    /// The exact total of each replication.
+    pub totals: Vec<Money>,
+    /// The total across replications.
+    pub total: Summary,
+    /// The provider's fees across replications.
+    pub fees: Summary,
+    /// Per bill category that had charged units or cost: mean charged units and the cost.
+    pub categories: Vec<CategoryStats>,
+    /// Mean messages per replication by final reason (reasons that occurred).
+    pub reasons: Vec<(Reason, f64)>,
+    /// Mean conversations opened per replication by category (categories that occurred).
+    pub conversations: Vec<(BillCategory, f64)>,
+}
+
+/// One bill category's charges.
+#[derive(Clone, Debug)]
+pub struct CategoryStats {
+    /// The category.
+    pub category: BillCategory,
+    /// Mean charged units per replication.
+    pub charged_mean: f64,
+    /// Its cost across replications.
+    pub cost: Summary,
+}
+
+/// Two strategies under one pricing, paired by replication (same simulated customers).
+#[derive(Clone, Debug)]
+pub struct PairStats {
+    /// The pricing (index in the scenario).
+    pub pricing: usize,
+    /// Strategy a (index).
+    pub a: usize,
+    /// Strategy b (index).
+    pub b: usize,
+    /// Per replication, cost of a minus cost of b.
+    pub difference: Summary,
+    /// The exact sum of those differences over the replications.
+    pub total: Money,
+    /// Replications in which a costs less.
+    pub a_cheaper: usize,
+    /// Replications in which b costs less.
+    pub b_cheaper: usize,
+}
+
+impl RunStats {
+    /// Computes the statistics of a run.
+    #[must_use]
+    pub fn new(s: &Scenario, r: &RunResult) -> RunStats {
+        let np = s.pricings.len();
+        let n = r.replications.len();
+        let mut cells = Vec::new();
+        for si in 0..s.strategies.len() {
+            for pi in 0..np {
+                let tallies: Vec<&Tally> = r.replications.iter().map(|rep| &rep.tallies[si * np + pi]).collect();
+                let exact = totals(s, r, si, pi);
+                let costs: Vec<f64> = exact.iter().map(|m| m.as_f64()).collect();
+                let fees: Vec<f64> = r
+                    .replications
+                    .iter()
+                    .map(|rep| provider_fees(s, &rep.tallies[si * np + pi], &rep.traffic[si]).as_f64())
+                    .collect();
+                let mut categories = Vec::new();
+                for category in BillCategory::ALL {
+                    let c = category as usize;
+                    let per_rep = |t: &Tally| -> (u64, Money) {
+                        t.cells
+                            .chunks(8)
+                            .fold((0, Money::ZERO), |(k, m), cells| (k + cells[c].charged, m + cells[c].cost))
+                    };
+                    let counts: Vec<(u64, Money)> = tallies.iter().map(|t| per_rep(t)).collect();
+                    if counts.iter().all(|(k, m)| *k == 0 && *m == Money::ZERO) {
+                        continue;
+                    }
+                    let costs: Vec<f64> = counts.iter().map(|x| x.1.as_f64()).collect();
+                    categories.push(CategoryStats {
+                        category,
+                        charged_mean: mean_u64(counts.iter().map(|x| x.0), n),
+                        cost: summarize(&costs),
+                    });
+                }
+                let reasons = Reason::ALL
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, reason)| {
+                        let total: u64 = tallies.iter().map(|t| t.reasons[k]).sum();
+                        (total > 0).then(|| (*reason, total as f64 / n as f64))
+                    })
+                    .collect();
+                let conversations = BillCategory::ALL
+                    .into_iter()
+                    .filter_map(|category| {
+                        let total: u64 = tallies.iter().map(|t| t.conversations[category as usize]).sum();
+                        (total > 0).then(|| (category, total as f64 / n as f64))
+                    })
+                    .collect();
+                cells.push(CellStats {
+                    total: summarize(&costs),
+                    totals: exact,
+                    fees: summarize(&fees),
+                    categories,
+                    reasons,
+                    conversations,
+                });
+            }
+        }
+        let mut paired = Vec::new();
+        for pi in 0..np {
+            for a in 0..s.strategies.len() {
+                for b in a + 1..s.strategies.len() {
+                    let (ta, tb) = (&cells[a * np + pi].totals, &cells[b * np + pi].totals);
+                    let diffs: Vec<f64> = ta.iter().zip(tb).map(|(x, y)| (*x - *y).as_f64()).collect();
+                    paired.push(PairStats {
+                        pricing: pi,
+                        a,
+                        b,
+                        difference: summarize(&diffs),
+                        total: ta.iter().zip(tb).map(|(x, y)| *x - *y).sum(),
+                        a_cheaper: ta.iter().zip(tb).filter(|(x, y)| x < y).count(),
+                        b_cheaper: ta.iter().zip(tb).filter(|(x, y)| x > y).count(),
+                    });
+                }
+            }
+        }
+        RunStats { cells, paired }
+    }
+
+    /// The statistics of a strategy under a pricing.
+    #[must_use]
+    pub fn cell(&self, s: &Scenario, strategy: usize, pricing: usize) -> &CellStats {
+        &self.cells[strategy * s.pricings.len() + pricing]
+    }
+}
+
+/// Builds every output file of a run: the data files and, unless `report` is false, the charts
+/// (`charts/NAME.svg`, `charts/NAME.png`) and `report.html`.
+///
+/// # Errors
+/// When a chart cannot be drawn.
+pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Result<Files, ReportError> {
+    let stats = RunStats::new(s, r);
     let mut files: Files = vec![
-        ("summary.json".into(), summary(s, r).into_bytes()),
+        ("summary.json".into(), summary(s, r, &stats).into_bytes()),
         ("breakdown.csv".into(), breakdown(s, r).into_bytes()),
         ("daily.csv".into(), daily(s, r).into_bytes()),
         ("scenario.toml".into(), s.text.clone().into_bytes()),
@@ -143,13 +302,24 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo) -> Files {
         }
         files.push((format!("trace-{}.csv", s.strategies[si].name), w.into_inner()));
     }
+    let drawing = std::time::Instant::now();
+    if report {
+        let data = report_data::report_data(s, r, &stats);
+        let charts = crate::report::charts::render_all(&data)?;
+        for chart in &charts {
+            files.push((format!("charts/{}.svg", chart.name), chart.svg.clone().into_bytes()));
+            files.push((format!("charts/{}.png", chart.name), chart.png.clone()));
+        }
+        files.push(("report.html".into(), crate::report::html::render(&data, &charts).into_bytes()));
+    }
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).chain(["manifest.json".to_owned()]).collect();
-    files.push(("manifest.json".into(), manifest(s, r, info, &names).into_bytes()));
-    files
+    let report_seconds = report.then(|| drawing.elapsed().as_secs_f64());
+    files.push(("manifest.json".into(), manifest(s, r, info, report_seconds, &names).into_bytes()));
+    Ok(files)
 }
 
-fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, names: &[String]) -> String {
-    // The cards in force on some day of the run under some pricing.
+/// The rate cards in force on some day of the run under some pricing, by model and date.
+fn cards_used(s: &Scenario) -> Vec<CardId> {
     let mut used = Vec::new();
     for d in 0..s.days {
         let date = Date(s.start.0 + d as i32);
@@ -162,7 +332,11 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, names: &[String]) -> St
         }
     }
     used.sort_by_key(|id| (s.book.card(*id).model, s.book.card(*id).effective));
-    let cards: Vec<Value> = used
+    used
+}
+
+fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<f64>, names: &[String]) -> String {
+    let cards: Vec<Value> = cards_used(s)
         .iter()
         .map(|id| s.book.card(*id))
         .map(|c| json!({ "pricing_model": c.model.id(), "effective": c.effective.to_string(), "source": c.source }))
@@ -183,6 +357,7 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, names: &[String]) -> St
         "threads": info.threads,
         "started_utc": info.started_utc,
         "run_seconds": round(info.seconds),
+        "report_seconds": report_seconds.map(round),
         "messages_processed": r.events,
         "files": names,
     });
@@ -195,60 +370,40 @@ fn totals(s: &Scenario, r: &RunResult, si: usize, pi: usize) -> Vec<Money> {
     r.replications.iter().map(|rep| rep.tallies[si * np + pi].cost()).collect()
 }
 
-fn summary(s: &Scenario, r: &RunResult) -> String {
+fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
     let np = s.pricings.len();
     let n = r.replications.len();
     let mut results = Vec::new();
     for (si, named) in s.strategies.iter().enumerate() {
         for (pi, pricing) in s.pricings.iter().enumerate() {
-            let tallies: Vec<&Tally> = r.replications.iter().map(|rep| &rep.tallies[si * np + pi]).collect();
-            let exact = totals(s, r, si, pi);
-            let costs: Vec<f64> = exact.iter().map(|m| m.as_f64()).collect();
-            let fees: Vec<f64> = r
-                .replications
-                .iter()
-                .map(|rep| provider_fees(s, &rep.tallies[si * np + pi], &rep.traffic[si]).as_f64())
-                .collect();
+            let cell = &stats.cells[si * np + pi];
             let mut charged = Map::new();
             let mut cost_by_category = Map::new();
-            for category in BillCategory::ALL {
-                let c = category as usize;
-                let per_rep = |t: &Tally| -> (u64, Money) {
-                    t.cells.chunks(8).fold((0, Money::ZERO), |(k, m), cells| (k + cells[c].charged, m + cells[c].cost))
-                };
-                let counts: Vec<(u64, Money)> = tallies.iter().map(|t| per_rep(t)).collect();
-                if counts.iter().all(|(k, m)| *k == 0 && *m == Money::ZERO) {
-                    continue;
-                }
-                charged.insert(category.id().into(), json!(round(mean_u64(counts.iter().map(|x| x.0), n))));
-                let costs: Vec<f64> = counts.iter().map(|x| x.1.as_f64()).collect();
-                cost_by_category.insert(category.id().into(), summary_json(&summarize(&costs)));
+            for c in &cell.categories {
+                charged.insert(c.category.id().into(), json!(round(c.charged_mean)));
+                cost_by_category.insert(c.category.id().into(), summary_json(&c.cost));
             }
-            let mut reasons = Vec::new();
-            for (k, reason) in Reason::ALL.iter().enumerate() {
-                let total: u64 = tallies.iter().map(|t| t.reasons[k]).sum();
-                if total == 0 {
-                    continue;
-                }
-                reasons.push(json!({
-                    "reason": reason.text(),
-                    "charged": reason.is_charge(),
-                    "messages_mean": round(total as f64 / n as f64),
-                }));
-            }
+            let reasons: Vec<Value> = cell
+                .reasons
+                .iter()
+                .map(|(reason, mean)| {
+                    json!({
+                        "reason": reason.text(),
+                        "charged": reason.is_charge(),
+                        "messages_mean": round(*mean),
+                    })
+                })
+                .collect();
             let mut conversations = Map::new();
-            for category in BillCategory::ALL {
-                let total: u64 = tallies.iter().map(|t| t.conversations[category as usize]).sum();
-                if total > 0 {
-                    conversations.insert(category.id().into(), json!(round(total as f64 / n as f64)));
-                }
+            for (category, mean) in &cell.conversations {
+                conversations.insert(category.id().into(), json!(round(*mean)));
             }
             results.push(json!({
                 "strategy": named.name,
                 "pricing": pricing.id(),
-                "total_cost": summary_json(&summarize(&costs)),
-                "total_cost_by_replication": exact.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "provider_fees": summary_json(&summarize(&fees)),
+                "total_cost": summary_json(&cell.total),
+                "total_cost_by_replication": cell.totals.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "provider_fees": summary_json(&cell.fees),
                 "charged_mean": charged,
                 "cost_by_category": cost_by_category,
                 "conversations_mean": conversations,
@@ -289,28 +444,22 @@ fn summary(s: &Scenario, r: &RunResult) -> String {
             "by_kind_and_outcome": by_kind,
         }));
     }
-    let mut paired = Vec::new();
-    for (pi, pricing) in s.pricings.iter().enumerate() {
-        for a in 0..s.strategies.len() {
-            for b in a + 1..s.strategies.len() {
-                let (ta, tb) = (totals(s, r, a, pi), totals(s, r, b, pi));
-                let diffs: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
-                let a_cheaper = ta.iter().zip(&tb).filter(|(x, y)| x < y).count();
-                let b_cheaper = ta.iter().zip(&tb).filter(|(x, y)| x > y).count();
-                let sum: Money = ta.iter().zip(&tb).map(|(x, y)| *x - *y).sum();
-                paired.push(json!({
-                    "pricing": pricing.id(),
-                    "a": s.strategies[a].name,
-                    "b": s.strategies[b].name,
-                    "difference_a_minus_b": summary_json(&summarize(&diffs)),
-                    "difference_total_over_replications": sum.to_string(),
-                    "a_cheaper_share": round(a_cheaper as f64 / n as f64),
-                    "b_cheaper_share": round(b_cheaper as f64 / n as f64),
-                    "tie_share": round((n - a_cheaper - b_cheaper) as f64 / n as f64),
-                }));
-            }
-        }
-    }
+    let paired: Vec<Value> = stats
+        .paired
+        .iter()
+        .map(|p| {
+            json!({
+                "pricing": s.pricings[p.pricing].id(),
+                "a": s.strategies[p.a].name,
+                "b": s.strategies[p.b].name,
+                "difference_a_minus_b": summary_json(&p.difference),
+                "difference_total_over_replications": p.total.to_string(),
+                "a_cheaper_share": round(p.a_cheaper as f64 / n as f64),
+                "b_cheaper_share": round(p.b_cheaper as f64 / n as f64),
+                "tie_share": round((n - p.a_cheaper - p.b_cheaper) as f64 / n as f64),
+            })
+        })
+        .collect();
     // The same traffic priced two ways: what a change of pricing model costs each strategy.
     let mut pricing_differences = Vec::new();
     for (si, named) in s.strategies.iter().enumerate() {
@@ -432,7 +581,7 @@ fn csv_field(s: &str) -> String {
 
 /// The one-screen summary for the terminal.
 #[must_use]
-pub fn table(s: &Scenario, r: &RunResult, dir: &Path) -> String {
+pub fn table(s: &Scenario, r: &RunResult, dir: &Path, report: bool) -> String {
     let np = s.pricings.len();
     let currency = s.book.currency();
     let mut out = String::new();
@@ -494,6 +643,11 @@ pub fn table(s: &Scenario, r: &RunResult, dir: &Path) -> String {
         }
     }
     let traces = if r.trace.iter().any(|t| !t.is_empty()) { ", trace-<strategy>.csv" } else { "" };
-    let _ = writeln!(out, "\nWrote {} (summary.json, breakdown.csv, daily.csv, manifest.json{traces})", dir.display());
+    let report = if report { ", report.html, charts/" } else { "" };
+    let _ = writeln!(
+        out,
+        "\nWrote {} (summary.json, breakdown.csv, daily.csv, manifest.json{traces}{report})",
+        dir.display()
+    );
     out
 }

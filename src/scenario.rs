@@ -236,6 +236,11 @@ pub struct Scenario {
     pub support: Option<Support>,
     /// Strategies to compare.
     pub strategies: Vec<NamedStrategy>,
+    /// The percentile the report sets a budget at (90: the total not exceeded in 90% of
+    /// replications).
+    pub budget_percentile: f64,
+    /// Index in [`Scenario::pricings`] of the pricing of the report's detailed views.
+    pub detail_pricing: usize,
 }
 
 impl Scenario {
@@ -782,6 +787,26 @@ impl Validator<'_> {
         if strategies.len() > crate::engine::MAX_STRATEGIES {
             return Err(self.err("strategy", format!("expected at most {} strategies", crate::engine::MAX_STRATEGIES)));
         }
+        let budget_percentile = raw.report.budget_percentile.unwrap_or(90.0);
+        if !(budget_percentile.is_finite() && (1.0..=100.0).contains(&budget_percentile)) {
+            return Err(self.err(
+                "report.budget-percentile",
+                format!("expected a percentile from 1 to 100, found {budget_percentile}"),
+            ));
+        }
+        let detail_pricing = match &raw.report.detail_pricing {
+            None => 0,
+            Some(p) => Pricing::parse(p)
+                .ok()
+                .and_then(|pricing| pricings.iter().position(|x| *x == pricing))
+                .ok_or_else(|| {
+                    let ids: Vec<&str> = pricings.iter().map(|x| x.id()).collect();
+                    self.err(
+                        "report.detail-pricing",
+                        format!("expected one of run.pricing ({}), found \"{p}\"", ids.join(", ")),
+                    )
+                })?,
+        };
         Ok(Scenario {
             name,
             description: raw.description.unwrap_or_default(),
@@ -814,6 +839,8 @@ impl Validator<'_> {
             logins_per_day,
             support,
             strategies,
+            budget_percentile,
+            detail_pricing,
         })
     }
 

@@ -5,7 +5,7 @@
 //! scenario), so a colour means the same thing on every chart. Text is drawn with DejaVu Sans,
 //! embedded in the binary, so charts render the same on a machine with no fonts.
 
-use super::{CostCategory, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use super::{CostCategory, CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
@@ -648,6 +648,25 @@ fn models_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> 
 }
 
 /// `1 day`, `60 days`.
+/// A percentage rounded to whole numbers, but never a misleading 0 for a share that is not
+/// zero: `<1%` (signed when `signed`).
+fn percent_text(pct: f64, signed: bool) -> String {
+    let sign = if !signed || pct == 0.0 {
+        ""
+    } else if pct > 0.0 {
+        "+"
+    } else {
+        "−"
+    };
+    if pct != 0.0 && pct.abs() < 0.5 {
+        format!("{sign}<1%")
+    } else if signed {
+        format!("{pct:+.0}%")
+    } else {
+        format!("{pct:.0}%")
+    }
+}
+
 fn plural(n: u32, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
@@ -740,7 +759,7 @@ fn pricing_models<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
             let mut note = format!("{} {}", data.currency, money_text(t.mean.value));
             if let Some(b) = base.filter(|b| *b > 0.0 && *m != first) {
                 let pct = (t.mean.value - b) / b * 100.0;
-                note.push_str(&format!("  ({pct:+.0}% vs {first})"));
+                note.push_str(&format!("  ({} vs {first})", percent_text(pct, true)));
             }
             rows.push(Row {
                 label: (*m).to_string(),
@@ -793,7 +812,7 @@ fn messages<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<()
                 group: false,
                 segments,
                 interval: None,
-                note: format!("{} paid · {free_share:.0}% free", super::count_text(m.paid)),
+                note: format!("{} paid · {} free", super::count_text(m.paid), percent_text(free_share, false)),
             });
         }
     }
@@ -823,7 +842,7 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         })
         .collect();
     if !markers.is_empty() {
-        legend.push(item("Pricing model or rate card changes", MARKER, Swatch::Dashed));
+        legend.push(item("Prices change (see label)", MARKER, Swatch::Dashed));
     }
     let subtitle = format!(
         "Cost per day under {}: mean across {}, with the band where 90% of replications fall.",
@@ -868,13 +887,16 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         band.extend(d.days.iter().enumerate().rev().map(|(i, p)| (i as f64, finite(p.p5))));
         chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.16).filled())))?;
     }
-    for d in &series {
+    // Strategies often coincide on most days: each line is drawn a little wider than the next,
+    // so one hidden under a later one still shows at its edges.
+    for (k, d) in series.iter().enumerate() {
         let c = strategy_colour(data, &d.strategy);
+        let width = 2 + (series.len() - 1 - k).min(4) as u32;
         let line: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.mean))).collect();
         if line.len() <= 2 {
             chart.draw_series(line.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
         }
-        chart.draw_series(LineSeries::new(line, c.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(line, c.stroke_width(width)))?;
     }
     // Markers: dashed lines, labels stacked so they never overlap.
     let label_style = text(15.0);
@@ -946,30 +968,29 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         item("Middle 50% of replications, median, min–max", MUTED, Swatch::Interval),
         item(format!("{budget_name} budget: not exceeded in {p}% of replications"), BUDGET, Swatch::Line),
     ];
+    // Each strategy's range (its totals and budget), and the range of them all.
+    let range_of = |d: &CostDistribution| {
+        d.totals
+            .iter()
+            .copied()
+            .chain(std::iter::once(d.budget.value))
+            .map(finite)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)))
+    };
+    let ranges: Vec<(f64, f64)> = dists.iter().map(|d| range_of(d)).collect();
+    let (lo, hi) = ranges.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| (a.min(r.0), b.max(r.1)));
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    // On one shared axis a strategy whose spread is a sliver of the axis shows as a line: then
+    // each row gets its own scale, and the subtitle says so.
+    let own_scales = dists.len() > 1 && ranges.iter().any(|r| (r.1 - r.0) < 0.1 * (hi - lo));
     let subtitle = format!(
-        "Total cost of each of {} over {} under {}, one row per strategy.",
+        "Total cost of each of {} over {} under {}, one row per strategy{}.",
         plural(data.replications, "replication"),
         plural(data.days, "day"),
-        data.detail_pricing
+        data.detail_pricing,
+        if own_scales { ", each on its own scale (strategies differ far more than replications do)" } else { "" }
     );
     let body = header(root, ChartKind::Distribution.title(), &subtitle, &legend)?;
-    let all = dists.iter().flat_map(|d| d.totals.iter().copied().chain(std::iter::once(d.budget.value)));
-    let (lo, hi) = all.map(finite).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    // All totals equal (e.g. nothing charged): a range of one currency unit or 10% around them.
-    let span = if hi > lo { hi - lo } else { (hi.abs() * 0.1).max(1.0) * 10.0 };
-    // Start at 0 unless the spread is small against the level: then zoom, and say so.
-    let zoom = lo > 0.0 && lo > hi * 0.35;
-    let x_min = if zoom { lo - span * 0.1 } else { 0.0_f64.min(lo) };
-    let x_max = hi + span * 0.1;
-    let x_desc = if zoom {
-        money_desc(data, "Total cost per replication") + "; axis does not start at 0"
-    } else {
-        money_desc(data, "Total cost per replication")
-    };
-    let n = dists.len();
-    let centre = |i: usize| (n - i) as f64 - 0.5;
-    let keys: Vec<f64> = (0..n).map(centre).collect();
     let label_style = text(17.0);
     let (aw, _) = body.dim_in_pixel();
     let mut labels = Vec::new();
@@ -979,29 +1000,77 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         label_w = label_w.max(text_width(&body, &l, &label_style)?);
         labels.push(l);
     }
+    let desc = money_desc(data, "Total cost per replication");
+    if own_scales {
+        let n = dists.len();
+        let (_, bh) = body.dim_in_pixel();
+        // Every row the same height; the last also holds the axis title.
+        let row_h = (bh as i32 - 30) / n as i32;
+        let breaks: Vec<i32> = (1..n).map(|i| row_h * i as i32).collect();
+        let panels = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
+        for (i, (panel, d)) in panels.iter().zip(&dists).enumerate() {
+            let (lo, hi) = ranges[i];
+            let last = i + 1 == n;
+            let x_desc =
+                if last { format!("{desc}; each row has its own scale, not starting at 0") } else { String::new() };
+            distribution_rows(panel, data, &[d], &labels[i..=i], label_w, (lo, hi), &x_desc, &budget_name, last)?;
+        }
+        Ok(())
+    } else {
+        let zoom = lo > 0.0 && lo > hi * 0.35;
+        let x_desc = if zoom { desc + "; axis does not start at 0" } else { desc };
+        distribution_rows(&body, data, &dists, &labels, label_w, (lo, hi), &x_desc, &budget_name, true)
+    }
+}
+
+/// Draws strategies' distributions as rows sharing one x axis over `(lo, hi)` (widened a little;
+/// from 0 unless the spread is small against the level).
+#[allow(clippy::too_many_arguments)]
+fn distribution_rows<DB: DrawingBackend>(
+    body: &Area<DB>,
+    data: &ReportData,
+    dists: &[&CostDistribution],
+    labels: &[String],
+    label_w: i32,
+    (lo, hi): (f64, f64),
+    x_desc: &str,
+    budget_name: &str,
+    axis_title: bool,
+) -> Result<(), DErr<DB>> {
+    // All totals equal (e.g. nothing charged): a range of one currency unit or 10% around them.
+    let span = if hi > lo { hi - lo } else { (hi.abs() * 0.1).max(1.0) * 10.0 };
+    // Start at 0 unless the spread is small against the level: then zoom, and say so.
+    let zoom = lo > 0.0 && lo > hi * 0.35;
+    let x_min = if zoom { lo - span * 0.1 } else { 0.0_f64.min(lo) };
+    let x_max = hi + span * 0.1;
+    let n = dists.len();
+    let centre = |i: usize| (n - i) as f64 - 0.5;
+    let keys: Vec<f64> = (0..n).map(centre).collect();
     let label_of =
         |y: &f64| (0..n).find(|&i| (centre(i) - y).abs() < 1e-6).map(|i| labels[i].clone()).unwrap_or_default();
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = ChartBuilder::on(body)
         .margin_left(16)
         .margin_right(32)
         .margin_top(6)
-        .margin_bottom(10)
-        .x_label_area_size(52)
+        .margin_bottom(if axis_title { 10 } else { 4 })
+        .x_label_area_size(if axis_title { 52 } else { 28 })
         .y_label_area_size(label_w + 18)
         .build_cartesian_2d(x_min..x_max, Keyed::new(0.0..n as f64, keys))?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_labels(8)
-        .x_label_formatter(&tick_money(x_max.abs().max(x_min.abs())))
+    let ticks = tick_money(x_max.abs().max(x_min.abs()));
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_y_mesh()
+        .x_labels(if n == 1 && !axis_title { 6 } else { 8 })
+        .x_label_formatter(&ticks)
         .y_label_formatter(&label_of)
-        .x_desc(x_desc)
         .label_style(text(16.0))
         .axis_desc_style(text(17.0))
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
-        .draw()?;
+        .axis_style(AXIS);
+    if !x_desc.is_empty() {
+        mesh.x_desc(x_desc);
+    }
+    mesh.draw()?;
     let (plot_right, _) = chart.backend_coord(&(x_max, 0.0));
     let note_style = text(16.0);
     for (i, d) in dists.iter().enumerate() {
@@ -1038,7 +1107,7 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         )))?;
         let label = format!("{budget_name}: {} {}", data.currency, money_text(b));
         let (px, _) = chart.backend_coord(&(b, y));
-        let w = text_width(&body, &label, &note_style)?;
+        let w = text_width(body, &label, &note_style)?;
         let (dx, h) = if px + 6 + w <= plot_right { (6, HPos::Left) } else { (-6, HPos::Right) };
         let style = bold(16.0).pos(Pos::new(h, VPos::Bottom));
         chart.plotting_area().draw(&(EmptyElement::at((b, y + 0.3)) + Text::new(label, (dx, 0), style)))?;
@@ -1132,6 +1201,16 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn small_shares_are_not_shown_as_zero() {
+        assert_eq!(percent_text(0.3, false), "<1%");
+        assert_eq!(percent_text(0.0, false), "0%");
+        assert_eq!(percent_text(26.4, false), "26%");
+        assert_eq!(percent_text(-0.2, true), "−<1%");
+        assert_eq!(percent_text(0.2, true), "+<1%");
+        assert_eq!(percent_text(7.0, true), "+7%");
+    }
+
     use super::*;
 
     #[test]

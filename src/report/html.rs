@@ -271,7 +271,8 @@ fn message_table(h: &mut String, data: &ReportData) {
 }
 
 fn market_table(h: &mut String, data: &ReportData) {
-    if data.markets.is_empty() {
+    // One market: the cost per strategy table already says it all.
+    if data.markets.iter().all(|m| m.market == data.markets[0].market) {
         return;
     }
     let _ = writeln!(
@@ -342,7 +343,7 @@ fn assumptions(h: &mut String, data: &ReportData) {
     for c in &data.rate_cards {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{}</td><td>{}</td></tr>",
             escape(&c.model),
             escape(&c.effective),
             escape(&c.source),

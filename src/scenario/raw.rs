@@ -33,6 +33,21 @@ pub struct RawScenario {
     /// Strategies to compare (`[[strategy]]`). Default: one `window-check`.
     #[serde(default)]
     pub strategy: Vec<RawStrategy>,
+    /// What the report shows.
+    #[serde(default)]
+    pub report: RawReport,
+}
+
+/// `[report]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawReport {
+    /// The percentile a budget is set at (e.g. 90: the total not exceeded in 90% of
+    /// replications), 1 to 100. Default 90.
+    pub budget_percentile: Option<f64>,
+    /// The pricing of the detailed views (spend over time, distributions, markets, the answer):
+    /// one of `run.pricing`. Default: the first listed.
+    pub detail_pricing: Option<String>,
 }
 
 /// `[run]`.

@@ -207,7 +207,15 @@ fn one_and_two_threads_give_identical_bytes() {
             .success();
         outputs.push(out);
     }
-    for file in ["summary.json", "breakdown.csv", "daily.csv", "trace-window-check.csv", "scenario.toml"] {
+    for file in [
+        "summary.json",
+        "breakdown.csv",
+        "daily.csv",
+        "trace-window-check.csv",
+        "scenario.toml",
+        "report.html",
+        "charts/spend-over-time.png",
+    ] {
         let a = fs::read(outputs[0].join(file)).unwrap();
         let b = fs::read(outputs[1].join(file)).unwrap();
         assert!(!a.is_empty(), "{file} empty");
