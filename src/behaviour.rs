@@ -115,21 +115,39 @@ pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
 }
 
 fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
-    if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
+    PoissonCount::new(lambda).sample(rng)
+}
+
+/// Poisson counts of one mean, with e^-λ computed once.
+#[derive(Clone, Copy, Debug)]
+struct PoissonCount {
+    lambda: f64,
+    limit: f64,
+}
+
+impl PoissonCount {
+    fn new(lambda: f64) -> PoissonCount {
+        let limit = if lambda > 0.0 && lambda < 30.0 { Float::exp(-lambda) } else { 0.0 };
+        PoissonCount { lambda, limit }
     }
-    if lambda < 30.0 {
-        // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
-        let limit = Float::exp(-lambda);
-        let mut k = 0;
-        let mut product: f64 = rng.random();
-        while product > limit {
-            k += 1;
-            product *= rng.random::<f64>();
+
+    fn sample(self, rng: &mut Xoshiro256PlusPlus) -> u64 {
+        let lambda = self.lambda;
+        if lambda <= 0.0 || !lambda.is_finite() {
+            return 0;
         }
-        return k;
+        if lambda < 30.0 {
+            // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
+            let mut k = 0;
+            let mut product: f64 = rng.random();
+            while product > self.limit {
+                k += 1;
+                product *= rng.random::<f64>();
+            }
+            return k;
+        }
+        Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
     }
-    Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
 }
 
 /// A count with mean `x`: floor(x) plus one with probability frac(x).
@@ -180,8 +198,6 @@ pub struct Exogenous {
     pub seq: u32,
     /// What.
     pub what: Happening,
-    /// [`Exogenous::order`] packed into one integer, for sorting.
-    pub key: u128,
 }
 
 impl Exogenous {
@@ -191,14 +207,18 @@ impl Exogenous {
         (self.time, u8::from(!matches!(self.what, Happening::Inbound { .. })), self.seq)
     }
 
-    /// A happening at a time, with its packed order.
+    /// A happening at a time.
     #[must_use]
     pub fn new(time: Time, seq: u32, what: Happening) -> Exogenous {
-        let mut e = Exogenous { time, seq, what, key: 0 };
-        let (t, o, s) = e.order();
+        Exogenous { time, seq, what }
+    }
+
+    /// [`Exogenous::order`] packed into one integer, for sorting (ends with `seq`).
+    #[must_use]
+    pub fn key(&self) -> u128 {
+        let (t, o, s) = self.order();
         let time = (t.0 as u64) ^ (1 << 63); // order-preserving for negative times too
-        e.key = (u128::from(time) << 40) | (u128::from(o) << 32) | u128::from(s);
-        e
+        (u128::from(time) << 40) | (u128::from(o) << 32) | u128::from(s)
     }
 }
 
@@ -293,15 +313,35 @@ fn next_office_time(t: Time, hours: &OfficeHours, offset_secs: i64) -> Time {
     t
 }
 
-/// Draws a customer's profile and everything that happens to them, into `out` (cleared first),
-/// sorted in processing order. Returns the profile.
+/// A customer's happenings, in processing order ([`Happenings::sorted`]), with the buffers that
+/// build them (reused from customer to customer: generating allocates nothing once warm).
+#[derive(Clone, Debug, Default)]
+pub struct Happenings {
+    /// In generation order: `raw[i].seq == i`.
+    raw: Vec<Exogenous>,
+    /// The packed orders of the happenings within the run, sorted.
+    keys: Vec<u128>,
+    sorted: Vec<Exogenous>,
+}
+
+impl Happenings {
+    /// The happenings in processing order.
+    #[must_use]
+    pub fn sorted(&self) -> &[Exogenous] {
+        &self.sorted
+    }
+}
+
+/// Draws a customer's profile and everything that happens to them within the run, into
+/// `happenings` (cleared first), sorted in processing order. Returns the profile.
 pub fn generate(
     s: &Scenario,
     calendar: &Calendar,
     replication: u32,
     customer: u64,
-    out: &mut Vec<Exogenous>,
+    happenings: &mut Happenings,
 ) -> Profile {
+    let out = &mut happenings.raw;
     out.clear();
     let key = CustomerKey::new(s.seed, replication, customer);
     let mut rng = key.stream(Purpose::Profile, 0);
@@ -332,12 +372,13 @@ pub fn generate(
     let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
     let mut ads_rng = key.stream(Purpose::Ads, 0);
     let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
+    let burst = PoissonCount::new(s.visits.messages - 1.0);
     for v in 0..visits + clicks {
         let from_ad = v >= visits;
         let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
         let start = calendar.draw(r);
         let entry_point = from_ad || r.random::<f64>() < s.visits.entry_point_share;
-        let n = 1 + poisson(s.visits.messages - 1.0, r);
+        let n = 1 + burst.sample(r);
         let mut t = start;
         for k in 0..n {
             if k > 0 {
@@ -398,9 +439,15 @@ pub fn generate(
         }
     }
 
+    // Sort the packed orders (unique: they end with the generation number, which is also the
+    // index in `raw`), then gather: cheaper than moving whole happenings while sorting.
     let (start, end) = (s.start_time(), s.end_time());
-    out.retain(|e| start <= e.time && e.time < end);
-    out.sort_unstable_by_key(|e| e.key);
+    let keys = &mut happenings.keys;
+    keys.clear();
+    keys.extend(out.iter().filter(|e| start <= e.time && e.time < end).map(Exogenous::key));
+    keys.sort_unstable();
+    happenings.sorted.clear();
+    happenings.sorted.extend(keys.iter().map(|k| out[(*k as u32) as usize]));
     profile
 }
 

@@ -89,9 +89,10 @@ impl LedgerPending {
         let e = self.slot(month, allowance);
         if e.heap.len() < size {
             e.heap.push(unit);
-        } else if e.heap.peek().is_some_and(|top| unit < *top) {
-            e.heap.pop();
-            e.heap.push(unit);
+        } else if let Some(mut top) = e.heap.peek_mut()
+            && unit < *top
+        {
+            *top = unit;
         }
     }
 
@@ -139,9 +140,10 @@ impl LedgerPending {
             for unit in e.heap {
                 if mine.heap.len() < size {
                     mine.heap.push(unit);
-                } else if mine.heap.peek().is_some_and(|top| unit < *top) {
-                    mine.heap.pop();
-                    mine.heap.push(unit);
+                } else if let Some(mut top) = mine.heap.peek_mut()
+                    && unit < *top
+                {
+                    *top = unit;
                 }
             }
         }
