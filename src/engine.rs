@@ -10,9 +10,9 @@
 //!
 //! The month ledger (rules 10, 16, 21, 23), which needs the whole business in time order, is
 //! settled exactly without sorting the business's messages:
-//! - allowances go to the N earliest eligible units of each month: each chunk keeps a bounded
-//!   max-heap of its N earliest, keyed by (time, customer, sequence); merged heaps keep the N
-//!   earliest overall whatever the merge order;
+//! - allowances go to the N earliest eligible units of each month: each chunk keeps (a superset
+//!   of) its N earliest, keyed by (time, customer, sequence); merging keeps the N earliest overall
+//!   whatever the merge order;
 //! - volume tiers price the n-th charged message by n alone: charged counts are tallied per
 //!   (month, market, tier group, international, card) and priced graduated at the end, domestic
 //!   before international (eligibility only ever starts within a month) and older card first.
