@@ -499,6 +499,35 @@ mod tests {
         }
     }
 
+    /// The engine relies on happenings coming in processing order (time, inbound first,
+    /// generation order), all of them within the run: checked on a month (one-word sort keys)
+    /// and on ten years (too long for them).
+    #[test]
+    fn happenings_come_in_processing_order_within_the_run() {
+        for days in [30, 3650] {
+            let text = format!(
+                "[run]\nstart = \"2026-01-05\"\ndays = {days}\n[customers]\ncountries = {{ IN = 1.0 }}\n[customers.visits]\nper-day = 0.2\nmessages = 3\n[orders]\nper-day = 0.05\nnotifications = [{{ after = \"0s\" }}, {{ after = \"3d\" }}]\n"
+            );
+            let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
+            let calendar = Calendar::new(&s);
+            let mut h = Happenings::default();
+            let mut seen = 0;
+            for customer in 0..20 {
+                generate(&s, &calendar, 0, customer, &mut h);
+                let sorted = h.sorted();
+                let within = h.raw.iter().filter(|e| s.start_time() <= e.time && e.time < s.end_time()).count();
+                assert_eq!(sorted.len(), within, "{days} days: every happening within the run, once");
+                assert!(sorted.windows(2).all(|w| w[0].order() < w[1].order()), "{days} days: in order");
+                let mut seqs: Vec<u32> = sorted.iter().map(|e| e.seq).collect();
+                seqs.sort_unstable();
+                seqs.dedup();
+                assert_eq!(seqs.len(), sorted.len(), "{days} days: no happening twice");
+                seen += sorted.len();
+            }
+            assert!(seen > 40, "{days} days: only {seen} happenings drawn");
+        }
+    }
+
     #[test]
     fn the_calendar_follows_the_profile() {
         let text = "[run]\nstart = \"2026-01-05\"\ndays = 7\n[customers]\ncountries = { IN = 1.0 }\n[customers.visits]\nhourly = [0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1,3,3,0,0,0,0]\nweekly = [1,1,1,1,1,0,0]\n";
