@@ -13,7 +13,7 @@
 //! on a busy machine). Each figure is the best of three runs after a warm-up.
 //!
 //! Run with `cargo bench --bench sim`; `cargo bench --bench sim -- busy` runs only the cases
-//! whose name contains "busy"; `WASIM_BENCH_THREADS=1` only one thread count;
+//! whose name contains "busy" (a case named exactly runs alone); `WASIM_BENCH_THREADS=1` only one thread count;
 //! `WASIM_BENCH_REPLICATIONS=1` fewer replications (to count instructions under callgrind).
 
 use std::path::Path;
@@ -129,8 +129,10 @@ fn main() {
         ("busy-single", busier(&single)),
         ("busy-bundled", busier(&s)),
     ];
+    // A case named exactly runs alone; otherwise every case whose name contains the filter.
+    let exact = cases.iter().any(|(label, _)| *label == filter);
     for (label, scenario) in &cases {
-        if label.contains(filter.as_str()) {
+        if (exact && *label == filter) || (!exact && label.contains(filter.as_str())) {
             measure(label, scenario, &thread_counts);
         }
     }
