@@ -115,21 +115,39 @@ pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
 }
 
 fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
-    if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
+    PoissonCount::new(lambda).sample(rng)
+}
+
+/// Poisson counts of one mean, with e^-λ computed once.
+#[derive(Clone, Copy, Debug)]
+struct PoissonCount {
+    lambda: f64,
+    limit: f64,
+}
+
+impl PoissonCount {
+    fn new(lambda: f64) -> PoissonCount {
+        let limit = if lambda > 0.0 && lambda < 30.0 { Float::exp(-lambda) } else { 0.0 };
+        PoissonCount { lambda, limit }
     }
-    if lambda < 30.0 {
-        // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
-        let limit = Float::exp(-lambda);
-        let mut k = 0;
-        let mut product: f64 = rng.random();
-        while product > limit {
-            k += 1;
-            product *= rng.random::<f64>();
+
+    fn sample(self, rng: &mut Xoshiro256PlusPlus) -> u64 {
+        let lambda = self.lambda;
+        if lambda <= 0.0 || !lambda.is_finite() {
+            return 0;
         }
-        return k;
+        if lambda < 30.0 {
+            // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
+            let mut k = 0;
+            let mut product: f64 = rng.random();
+            while product > self.limit {
+                k += 1;
+                product *= rng.random::<f64>();
+            }
+            return k;
+        }
+        Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
     }
-    Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
 }
 
 /// A count with mean `x`: floor(x) plus one with probability frac(x).
@@ -180,8 +198,6 @@ pub struct Exogenous {
     pub seq: u32,
     /// What.
     pub what: Happening,
-    /// [`Exogenous::order`] packed into one integer, for sorting.
-    pub key: u128,
 }
 
 impl Exogenous {
@@ -191,14 +207,18 @@ impl Exogenous {
         (self.time, u8::from(!matches!(self.what, Happening::Inbound { .. })), self.seq)
     }
 
-    /// A happening at a time, with its packed order.
+    /// A happening at a time.
     #[must_use]
     pub fn new(time: Time, seq: u32, what: Happening) -> Exogenous {
-        let mut e = Exogenous { time, seq, what, key: 0 };
-        let (t, o, s) = e.order();
+        Exogenous { time, seq, what }
+    }
+
+    /// [`Exogenous::order`] packed into one integer, for sorting (ends with `seq`).
+    #[must_use]
+    pub fn key(&self) -> u128 {
+        let (t, o, s) = self.order();
         let time = (t.0 as u64) ^ (1 << 63); // order-preserving for negative times too
-        e.key = (u128::from(time) << 40) | (u128::from(o) << 32) | u128::from(s);
-        e
+        (u128::from(time) << 40) | (u128::from(o) << 32) | u128::from(s)
     }
 }
 
@@ -293,15 +313,37 @@ fn next_office_time(t: Time, hours: &OfficeHours, offset_secs: i64) -> Time {
     t
 }
 
-/// Draws a customer's profile and everything that happens to them, into `out` (cleared first),
-/// sorted in processing order. Returns the profile.
+/// A customer's happenings, in processing order ([`Happenings::sorted`]), with the buffers that
+/// build them (reused from customer to customer: generating allocates nothing once warm).
+#[derive(Clone, Debug, Default)]
+pub struct Happenings {
+    /// In generation order: `raw[i].seq == i`.
+    raw: Vec<Exogenous>,
+    /// The packed orders of the happenings within the run, sorted.
+    keys: Vec<u128>,
+    /// The same, in 64 bits when they fit (a run of a few months).
+    short_keys: Vec<u64>,
+    sorted: Vec<Exogenous>,
+}
+
+impl Happenings {
+    /// The happenings in processing order.
+    #[must_use]
+    pub fn sorted(&self) -> &[Exogenous] {
+        &self.sorted
+    }
+}
+
+/// Draws a customer's profile and everything that happens to them within the run, into
+/// `happenings` (cleared first), sorted in processing order. Returns the profile.
 pub fn generate(
     s: &Scenario,
     calendar: &Calendar,
     replication: u32,
     customer: u64,
-    out: &mut Vec<Exogenous>,
+    happenings: &mut Happenings,
 ) -> Profile {
+    let out = &mut happenings.raw;
     out.clear();
     let key = CustomerKey::new(s.seed, replication, customer);
     let mut rng = key.stream(Purpose::Profile, 0);
@@ -332,12 +374,13 @@ pub fn generate(
     let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
     let mut ads_rng = key.stream(Purpose::Ads, 0);
     let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
+    let burst = PoissonCount::new(s.visits.messages - 1.0);
     for v in 0..visits + clicks {
         let from_ad = v >= visits;
         let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
         let start = calendar.draw(r);
         let entry_point = from_ad || r.random::<f64>() < s.visits.entry_point_share;
-        let n = 1 + poisson(s.visits.messages - 1.0, r);
+        let n = 1 + burst.sample(r);
         let mut t = start;
         for k in 0..n {
             if k > 0 {
@@ -398,9 +441,32 @@ pub fn generate(
         }
     }
 
+    // Sort the packed orders (unique: they end with the generation number, which is also the
+    // index in `raw`), then gather: cheaper than moving whole happenings while sorting.
     let (start, end) = (s.start_time(), s.end_time());
-    out.retain(|e| start <= e.time && e.time < end);
-    out.sort_unstable_by_key(|e| e.key);
+    let within = |e: &&Exogenous| start <= e.time && e.time < end;
+    happenings.sorted.clear();
+    // (time since the start, inbound first, generation number) in 64 bits when the run's span
+    // and the count leave room: the same order, and integers of one word sort faster.
+    let seq_bits = u64::BITS - (out.len() as u64).leading_zeros();
+    let span_bits = u64::BITS - ((end.0 - start.0).max(0) as u64).leading_zeros();
+    if span_bits + 1 + seq_bits <= u64::BITS {
+        let keys = &mut happenings.short_keys;
+        keys.clear();
+        keys.extend(out.iter().filter(within).map(|e| {
+            let (t, o, seq) = e.order();
+            (((t.0 - start.0) as u64) << (1 + seq_bits)) | (u64::from(o) << seq_bits) | u64::from(seq)
+        }));
+        keys.sort_unstable();
+        let mask = (1u64 << seq_bits) - 1;
+        happenings.sorted.extend(keys.iter().map(|k| out[(k & mask) as usize]));
+    } else {
+        let keys = &mut happenings.keys;
+        keys.clear();
+        keys.extend(out.iter().filter(within).map(Exogenous::key));
+        keys.sort_unstable();
+        happenings.sorted.extend(keys.iter().map(|k| out[(*k as u32) as usize]));
+    }
     profile
 }
 
@@ -430,6 +496,35 @@ mod tests {
             let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
             assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "λ {lambda}: mean {mean}");
             assert!((var / lambda - 1.0).abs() < 0.08, "λ {lambda}: variance {var}");
+        }
+    }
+
+    /// The engine relies on happenings coming in processing order (time, inbound first,
+    /// generation order), all of them within the run: checked on a month (one-word sort keys)
+    /// and on ten years (too long for them).
+    #[test]
+    fn happenings_come_in_processing_order_within_the_run() {
+        for days in [30, 3650] {
+            let text = format!(
+                "[run]\nstart = \"2026-01-05\"\ndays = {days}\n[customers]\ncountries = {{ IN = 1.0 }}\n[customers.visits]\nper-day = 0.2\nmessages = 3\n[orders]\nper-day = 0.05\nnotifications = [{{ after = \"0s\" }}, {{ after = \"3d\" }}]\n"
+            );
+            let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
+            let calendar = Calendar::new(&s);
+            let mut h = Happenings::default();
+            let mut seen = 0;
+            for customer in 0..20 {
+                generate(&s, &calendar, 0, customer, &mut h);
+                let sorted = h.sorted();
+                let within = h.raw.iter().filter(|e| s.start_time() <= e.time && e.time < s.end_time()).count();
+                assert_eq!(sorted.len(), within, "{days} days: every happening within the run, once");
+                assert!(sorted.windows(2).all(|w| w[0].order() < w[1].order()), "{days} days: in order");
+                let mut seqs: Vec<u32> = sorted.iter().map(|e| e.seq).collect();
+                seqs.sort_unstable();
+                seqs.dedup();
+                assert_eq!(seqs.len(), sorted.len(), "{days} days: no happening twice");
+                seen += sorted.len();
+            }
+            assert!(seen > 40, "{days} days: only {seen} happenings drawn");
         }
     }
 

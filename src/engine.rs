@@ -10,16 +10,16 @@
 //!
 //! The month ledger (rules 10, 16, 21, 23), which needs the whole business in time order, is
 //! settled exactly without sorting the business's messages:
-//! - allowances go to the N earliest eligible units of each month: each chunk keeps a bounded
-//!   max-heap of its N earliest, keyed by (time, customer, sequence); merged heaps keep the N
-//!   earliest overall whatever the merge order;
+//! - allowances go to the N earliest eligible units of each month: each chunk keeps (a superset
+//!   of) its N earliest, keyed by (time, customer, sequence); merging keeps the N earliest overall
+//!   whatever the merge order;
 //! - volume tiers price the n-th charged message by n alone: charged counts are tallied per
 //!   (month, market, tier group, international, card) and priced graduated at the end, domestic
 //!   before international (eligibility only ever starts within a month) and older card first.
 
 mod ledger;
 
-use crate::behaviour::{self, Calendar, Exogenous, Happening, Purpose};
+use crate::behaviour::{self, Calendar, Happening, Happenings, Purpose};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
 use crate::pricing::{BillCategory, Pricing};
@@ -460,7 +460,7 @@ struct Held {
 /// Per-worker buffers, reused across customers (the hot loop allocates nothing per event).
 #[derive(Default)]
 struct Scratch {
-    exo: Vec<Exogenous>,
+    exo: Happenings,
     /// A customer's pending events, sorted so that the last is the earliest (a customer has few
     /// pending at once: a sorted vector beats a heap).
     queue: Vec<Pending>,
@@ -492,7 +492,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 awaiting_reply: false,
                 tracing: replication == 0 && customer < plan.trace,
                 cached_date: None,
-                cached: (MarketId(0), 0),
+                cached: DayCache { day: 0, month: 0, market: MarketId(0), slot: 0 },
                 key: behaviour::CustomerKey::new(plan.s.seed, replication, customer),
             };
             sim.run(&mut scratch, &mut out);
@@ -517,8 +517,20 @@ struct CustomerSim<'a> {
     awaiting_reply: bool,
     tracing: bool,
     cached_date: Option<Date>,
-    cached: (MarketId, usize),
+    cached: DayCache,
     key: behaviour::CustomerKey,
+}
+
+/// What [`CustomerSim::process`] looks up per local date.
+#[derive(Clone, Copy, Debug)]
+struct DayCache {
+    /// Day of the run.
+    day: usize,
+    /// Month of the run.
+    month: usize,
+    market: MarketId,
+    /// The market's tally slot.
+    slot: usize,
 }
 
 impl CustomerSim<'_> {
@@ -528,7 +540,7 @@ impl CustomerSim<'_> {
         let end = self.plan.s.end_time();
         let mut i = 0;
         loop {
-            let exo = scratch.exo.get(i).copied();
+            let exo = scratch.exo.sorted().get(i).copied();
             let take_exo = match (exo, scratch.queue.last()) {
                 (Some(e), Some(q)) => {
                     let (t, o, s) = e.order();
@@ -706,15 +718,15 @@ impl CustomerSim<'_> {
         let s = plan.s;
         let message = Message { time: t, kind, status, country: self.country, opted_in: self.opted_in };
         let date = t.local_date(s.offset);
-        let day = (date.0 - plan.layout.start.0).clamp(0, plan.layout.days as i32 - 1) as usize;
-        let month = usize::from(plan.layout.month_of_day[day]);
-        // The market only changes with the date: look it up once per customer and day.
+        // Day, month and market only change with the date: look them up once per customer and day.
         if self.cached_date != Some(date) {
+            let day = (date.0 - plan.layout.start.0).clamp(0, plan.layout.days as i32 - 1) as usize;
+            let month = usize::from(plan.layout.month_of_day[day]);
             let market = s.book.markets.market_of(self.country, date);
-            self.cached = (market, plan.layout.slot(market));
+            self.cached = DayCache { day, month, market, slot: plan.layout.slot(market) };
             self.cached_date = Some(date);
         }
-        let (market, slot) = self.cached;
+        let DayCache { day, month, market, slot } = self.cached;
         let delivery = self.windows.observe(&message, &plan.settings[0], date);
         self.seq += 1;
         out.events += 1;

@@ -11,7 +11,7 @@ use crate::pricing::tiers::TierGroup;
 use crate::rules::Reason;
 use crate::time::{Date, Time};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 /// A unit that a monthly allowance may make free.
 #[derive(Clone, Copy, Debug)]
@@ -46,13 +46,44 @@ impl Ord for AllowanceUnit {
 }
 
 /// The N earliest units of one (month, allowance), and how many lacked a rate.
+///
+/// Units are kept in a buffer of up to 2N, cut back to the N earliest when full; once cut, any
+/// unit later than the latest kept one is turned away at once. Amortised constant time per unit
+/// (a heap of N costs a sift of log N for most units of a busy month).
 #[derive(Clone, Debug)]
 struct Earliest {
     month: usize,
     allowance: Allowance,
-    heap: BinaryHeap<AllowanceUnit>,
+    /// A superset of the N earliest offered so far (all of them while fewer than N).
+    units: Vec<AllowanceUnit>,
+    /// The latest key among N kept units, once there are N: later units cannot be among the N.
+    bound: Option<(Time, u64, u32)>,
     gaps: u64,
     gap_message: Option<String>,
+}
+
+impl Earliest {
+    /// Offers a unit: kept if it may be among the `size` earliest.
+    fn offer(&mut self, unit: AllowanceUnit, size: usize) {
+        if size == 0 || self.bound.is_some_and(|latest| unit.key > latest) {
+            return;
+        }
+        self.units.push(unit);
+        if self.units.len() >= size.saturating_mul(2) {
+            self.cut(size);
+        }
+    }
+
+    /// Keeps only the `size` earliest units (keys are unique, so they are well defined).
+    fn cut(&mut self, size: usize) {
+        if self.units.len() > size {
+            self.units.select_nth_unstable(size);
+            self.units.truncate(size);
+        }
+        if self.units.len() == size {
+            self.bound = self.units.iter().map(|u| u.key).max();
+        }
+    }
 }
 
 /// Key of a tier count: (month, market, group, international, card date, list rate, cell).
@@ -76,7 +107,14 @@ impl LedgerPending {
         let i = match self.earliest.iter().position(|e| e.month == month && e.allowance == allowance) {
             Some(i) => i,
             None => {
-                self.earliest.push(Earliest { month, allowance, heap: BinaryHeap::new(), gaps: 0, gap_message: None });
+                self.earliest.push(Earliest {
+                    month,
+                    allowance,
+                    units: Vec::new(),
+                    bound: None,
+                    gaps: 0,
+                    gap_message: None,
+                });
                 self.earliest.len() - 1
             }
         };
@@ -86,13 +124,7 @@ impl LedgerPending {
     /// A unit eligible for `allowance` in `month`.
     pub fn allowance(&mut self, month: usize, allowance: Allowance, unit: AllowanceUnit) {
         let size = usize::try_from(self.size).unwrap_or(usize::MAX);
-        let e = self.slot(month, allowance);
-        if e.heap.len() < size {
-            e.heap.push(unit);
-        } else if e.heap.peek().is_some_and(|top| unit < *top) {
-            e.heap.pop();
-            e.heap.push(unit);
-        }
+        self.slot(month, allowance).offer(unit, size);
     }
 
     /// An allowance unit without a rate: an error unless the allowance makes it free.
@@ -136,13 +168,8 @@ impl LedgerPending {
             if mine.gap_message.is_none() {
                 mine.gap_message = e.gap_message;
             }
-            for unit in e.heap {
-                if mine.heap.len() < size {
-                    mine.heap.push(unit);
-                } else if mine.heap.peek().is_some_and(|top| unit < *top) {
-                    mine.heap.pop();
-                    mine.heap.push(unit);
-                }
+            for unit in e.units {
+                mine.offer(unit, size);
             }
         }
         for (k, n) in other.tiers {
@@ -161,10 +188,12 @@ impl LedgerPending {
         if let Some((_, _, m)) = self.error.take() {
             return Err(m);
         }
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
         for e in &mut self.earliest {
             let free = Reason::FreeByAllowance(e.allowance).index();
             let mut gaps = e.gaps;
-            for unit in e.heap.drain() {
+            e.cut(size);
+            for unit in e.units.drain(..) {
                 match unit.rate {
                     Some(rate) => {
                         let cell = &mut tally.cells[unit.cell as usize];
@@ -210,7 +239,11 @@ mod tests {
     }
 
     fn earliest_keys(p: &LedgerPending) -> Vec<(Time, u64, u32)> {
-        let mut keys: Vec<_> = p.earliest.iter().flat_map(|e| e.heap.iter().map(|u| u.key)).collect();
+        let mut p = p.clone();
+        for e in &mut p.earliest {
+            e.cut(usize::try_from(p.size).unwrap_or(usize::MAX));
+        }
+        let mut keys: Vec<_> = p.earliest.iter().flat_map(|e| e.units.iter().map(|u| u.key)).collect();
         keys.sort_unstable();
         keys
     }
