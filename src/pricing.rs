@@ -147,7 +147,8 @@ impl fmt::Display for Pricing {
 }
 
 /// The category a charge or an opened conversation is reported under.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BillCategory {
     /// Marketing template or conversation.
     Marketing,
@@ -192,6 +193,21 @@ impl BillCategory {
             BillCategory::UserInitiated => "user_initiated",
             BillCategory::BusinessInitiated => "business_initiated",
             BillCategory::EntryPoint => "entry_point",
+        }
+    }
+
+    /// The name a reader sees (charts, report).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            BillCategory::Marketing => "Marketing",
+            BillCategory::Utility => "Utility",
+            BillCategory::Authentication => "Authentication",
+            BillCategory::AuthenticationInternational => "Authentication (international)",
+            BillCategory::Service => "Service",
+            BillCategory::UserInitiated => "User-initiated",
+            BillCategory::BusinessInitiated => "Business-initiated",
+            BillCategory::EntryPoint => "Entry point",
         }
     }
 

@@ -15,7 +15,6 @@ pub mod html;
 pub mod sample;
 
 use crate::output::write_atomic;
-use crate::pricing::rate_card::Column;
 use crate::rules::Reason;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -101,86 +100,9 @@ impl Amount {
     }
 }
 
-/// A category of cost: what a charge was for (the rate card's column).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CostCategory {
-    /// Marketing templates or conversations.
-    Marketing,
-    /// Utility templates or conversations.
-    Utility,
-    /// Authentication templates or conversations.
-    Authentication,
-    /// Authentication at the international rate (rule 24).
-    AuthenticationInternational,
-    /// Service conversations, or free-form messages under per-message-2026.
-    Service,
-    /// conversation-2022: business-initiated conversations.
-    BusinessInitiated,
-    /// conversation-2022: user-initiated conversations.
-    UserInitiated,
-    /// template-2018: templates.
-    Template,
-}
-
-impl CostCategory {
-    /// Every category, in the order charts stack them.
-    pub const ALL: [CostCategory; 8] = [
-        CostCategory::Marketing,
-        CostCategory::Utility,
-        CostCategory::Authentication,
-        CostCategory::AuthenticationInternational,
-        CostCategory::Service,
-        CostCategory::BusinessInitiated,
-        CostCategory::UserInitiated,
-        CostCategory::Template,
-    ];
-
-    /// The name used in outputs (`authentication_international`).
-    #[must_use]
-    pub fn id(self) -> &'static str {
-        match self {
-            CostCategory::Marketing => "marketing",
-            CostCategory::Utility => "utility",
-            CostCategory::Authentication => "authentication",
-            CostCategory::AuthenticationInternational => "authentication_international",
-            CostCategory::Service => "service",
-            CostCategory::BusinessInitiated => "business_initiated",
-            CostCategory::UserInitiated => "user_initiated",
-            CostCategory::Template => "template",
-        }
-    }
-
-    /// The name a reader sees.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            CostCategory::Marketing => "Marketing",
-            CostCategory::Utility => "Utility",
-            CostCategory::Authentication => "Authentication",
-            CostCategory::AuthenticationInternational => "Authentication (international)",
-            CostCategory::Service => "Service",
-            CostCategory::BusinessInitiated => "Business-initiated",
-            CostCategory::UserInitiated => "User-initiated",
-            CostCategory::Template => "Template",
-        }
-    }
-}
-
-impl From<Column> for CostCategory {
-    fn from(c: Column) -> CostCategory {
-        match c {
-            Column::Marketing => CostCategory::Marketing,
-            Column::Utility => CostCategory::Utility,
-            Column::Authentication => CostCategory::Authentication,
-            Column::AuthenticationInternational => CostCategory::AuthenticationInternational,
-            Column::Service => CostCategory::Service,
-            Column::BusinessInitiated => CostCategory::BusinessInitiated,
-            Column::UserInitiated => CostCategory::UserInitiated,
-            Column::Template => CostCategory::Template,
-        }
-    }
-}
+/// A category of cost: the pricing's own [`BillCategory`], so the report and the bill never
+/// disagree on what a charge was for.
+pub use crate::pricing::BillCategory as CostCategory;
 
 /// Cost of one strategy under one pricing model, across replications.
 #[derive(Clone, Debug, Serialize)]

@@ -258,7 +258,7 @@ pub fn category_colour(c: CostCategory) -> RGBColor {
         CostCategory::Service => 0xB07AA1,
         CostCategory::BusinessInitiated => 0x9C755F,
         CostCategory::UserInitiated => 0xEDC948,
-        CostCategory::Template => 0x76B7B2,
+        CostCategory::EntryPoint => 0x76B7B2,
     })
 }
 

@@ -6,8 +6,8 @@ use crate::engine::RunResult;
 use crate::pricing::money::Money;
 use crate::pricing::{BUNDLED_CARDS, BillCategory, Model, Pricing, card_file_name};
 use crate::report::{
-    Amount, CategoryCost, CostCategory, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker,
-    MarketCost, MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
+    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker, MarketCost,
+    MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
 };
 use crate::scenario::Scenario;
 use crate::stats::quantile;
@@ -127,7 +127,7 @@ fn by_category(cell: &CellStats) -> Vec<CategoryCost> {
         if c.cost.mean == 0.0 {
             continue;
         }
-        let category = CostCategory::from(c.category.column());
+        let category = c.category;
         match out.iter_mut().find(|x| x.category == category) {
             Some(x) => x.mean = Amount::float(x.mean.value + c.cost.mean),
             None => out.push(CategoryCost { category, mean: Amount::float(c.cost.mean) }),

@@ -106,8 +106,8 @@ fn svgs_carry_titles_units_and_series() {
     for cat in [CostCategory::Marketing, CostCategory::Utility, CostCategory::Service] {
         assert!(a.contains(cat.label()), "{cat:?}");
     }
-    // Template costs nothing in the sample: no legend entry for it.
-    assert!(!a.contains(CostCategory::Template.label()));
+    // User-initiated conversations cost nothing in the sample: no legend entry for them.
+    assert!(!a.contains(CostCategory::UserInitiated.label()));
     for m in &data.pricing_models {
         assert!(a.contains(&format!("Pricing: {m}")));
     }
