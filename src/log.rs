@@ -35,11 +35,33 @@ impl LogError {
         } else {
             format!("line {} (row {})", self.line, self.row)
         };
+        let message = one_line(&self.message);
         match self.column {
-            Some(c) => format!("{place}, column `{c}`: {}", self.message),
-            None => format!("{place}: {}", self.message),
+            Some(c) => format!("{place}, column `{c}`: {message}"),
+            None => format!("{place}: {message}"),
         }
     }
+}
+
+/// Most characters of a found value an error repeats.
+const SHOWN: usize = 240;
+
+/// An error message as one readable line: control characters (a stray quote can make a field
+/// span lines) escaped, and a runaway value cut short.
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(SHOWN + 8));
+    for (i, c) in message.chars().enumerate() {
+        if i == SHOWN {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One parsed row of a log: a message of one customer.
@@ -358,5 +380,21 @@ mod tests {
         });
         assert_eq!(row.unwrap().map(|r| (r.customer, r.country.to_string())), Some((7, "BR".to_owned())));
         assert_eq!(seen, "José");
+    }
+
+    #[test]
+    fn a_header_broken_by_a_stray_quote_is_reported_on_one_line() {
+        let text = "time,\"customer,direction\ntype,category,country\n2025-07-01T00:00:00Z,a,in,message,,IN\n";
+        let Err(e) = LogReader::new(text.as_bytes()) else { panic!("a broken header was accepted") };
+        let shown = e.to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(shown.contains("unknown column") && shown.contains("\\n"), "{shown}");
+    }
+
+    #[test]
+    fn runaway_values_are_cut_short() {
+        let long = "x".repeat(10_000);
+        let shown = LogError { line: 2, row: 1, column: Some("customer"), message: long }.to_string();
+        assert!(shown.chars().count() < 300 && shown.ends_with('…'), "{}", shown.len());
     }
 }
