@@ -6,6 +6,7 @@
 //! embedded in the binary, so charts render the same on a machine with no fonts.
 
 use super::{CostCategory, CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
@@ -301,6 +302,17 @@ pub fn strategy_colour(data: &ReportData, strategy: &str) -> RGBColor {
 // ---------------------------------------------------------------------------------------------
 // Text.
 
+/// The look every chart's axes share: label sizes, grid, axis lines.
+fn house_style<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style(text(16.0))
+        .axis_desc_style(text(17.0))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS)
+}
+
 fn text(size: f64) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&TEXT)
 }
@@ -551,18 +563,12 @@ fn draw_hbars<DB: DrawingBackend>(
         .x_label_area_size(52)
         .y_label_area_size(label_area)
         .build_cartesian_2d(0.0..x_max, Keyed::new(0.0..total, keys))?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .x_labels(8)
         .x_label_formatter(ticks)
         .y_label_formatter(&label_of)
         .x_desc(x_desc)
-        .label_style(text(16.0))
-        .axis_desc_style(text(17.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
     let half = 0.34;
     for (i, r) in rows.iter().enumerate() {
@@ -867,19 +873,13 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         .x_label_area_size(52)
         .y_label_area_size(86)
         .build_cartesian_2d(Keyed::new(0.0..x_max, keys), 0.0..y_max)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_x_mesh()
         .x_label_formatter(&date_of)
         .y_labels(8)
         .y_label_formatter(&tick_money(top))
         .x_desc("Date")
         .y_desc(money_desc(data, "Cost per day"))
-        .label_style(text(16.0))
-        .axis_desc_style(text(17.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
     for d in &series {
         let c = strategy_colour(data, &d.strategy);
@@ -1058,15 +1058,11 @@ fn distribution_rows<DB: DrawingBackend>(
         .build_cartesian_2d(x_min..x_max, Keyed::new(0.0..n as f64, keys))?;
     let ticks = tick_money(x_max.abs().max(x_min.abs()));
     let mut mesh = chart.configure_mesh();
-    mesh.disable_y_mesh()
+    house_style(&mut mesh)
+        .disable_y_mesh()
         .x_labels(if n == 1 && !axis_title { 6 } else { 8 })
         .x_label_formatter(&ticks)
-        .y_label_formatter(&label_of)
-        .label_style(text(16.0))
-        .axis_desc_style(text(17.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS);
+        .y_label_formatter(&label_of);
     if !x_desc.is_empty() {
         mesh.x_desc(x_desc);
     }
@@ -1171,19 +1167,13 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
         .x_label_area_size(52)
         .y_label_area_size(86)
         .build_cartesian_2d(Keyed::new(0.0..g as f64, keys), 0.0..top * 1.08)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_x_mesh()
         .y_labels(8)
         .x_label_formatter(&label_of)
         .y_label_formatter(&tick_money(top))
         .x_desc("Market")
         .y_desc(money_desc(data, "Mean cost per replication"))
-        .label_style(text(16.0))
-        .axis_desc_style(text(17.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
     let ns = strategies.len().max(1) as f64;
     let w = 0.8 / ns;
