@@ -10,8 +10,10 @@ use crate::strategy::Content;
 use crate::time::{DAY, HOUR, SECOND, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
-// Transcendental functions from the portable `libm` (through num-traits, as rand_distr uses it),
-// not the platform's: the same seed draws the same numbers on every machine.
+// Transcendental functions through num-traits, as rand_distr uses them. With num-traits' `std`
+// feature on (chrono enables it) they are the standard library's, that is the platform's libm:
+// the same seed gives byte-identical results on a given platform whatever the thread count, but
+// `exp`/`ln` may differ in the last bit between platforms (glibc, musl, macOS).
 use rand_distr::num_traits::Float;
 use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
 
