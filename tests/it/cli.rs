@@ -28,9 +28,15 @@ const C1_PLUS: &str = "0h  BR mk 0.0625
                        10h BR ut free
                        11h BR ff free";
 
+/// Runs a command that must succeed; returns its standard output.
+fn succeeds(dir: &Path, args: &[&str]) -> String {
+    let out = wasim(dir).args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).expect("UTF-8 on stdout")
+}
+
 fn bill_json(dir: &Path, args: &[&str]) -> Value {
-    let out = wasim(dir).arg("bill").args(args).arg("--json").assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("one JSON object on stdout")
+    let args: Vec<&str> = std::iter::once("bill").chain(args.iter().copied()).chain(["--json"]).collect();
+    serde_json::from_str(&succeeds(dir, &args)).expect("one JSON object on stdout")
 }
 
 fn decimal(v: &Value) -> wasim::pricing::money::Money {
@@ -70,14 +76,7 @@ fn bill_json_has_the_documented_fields() {
 fn bill_text_and_decisions_csv() {
     let tmp = TempDir::new().unwrap();
     write(tmp.path(), "log.csv", &log_of("2023-07-03T00:00:00Z", C1_PLUS));
-    let out = wasim(tmp.path())
-        .args(["bill", "log.csv", "--pricing", "category-2023", "--decisions", "out.csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = succeeds(tmp.path(), &["bill", "log.csv", "--pricing", "category-2023", "--decisions", "out.csv"]);
     // Totals by model, month, market and category; every message by reason; the counts.
     for needle in [
         "0.0975",
@@ -126,14 +125,7 @@ fn explain_prints_a_timeline_per_customer() {
                   25h a BR ff 0.0300
                   1h  b BR ff blocked";
     write(tmp.path(), "log.csv", &log_of("2023-07-03T00:00:00Z", script));
-    let out = wasim(tmp.path())
-        .args(["explain", "log.csv", "--pricing", "category-2023", "--free-tier", "0"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = succeeds(tmp.path(), &["explain", "log.csv", "--pricing", "category-2023", "--free-tier", "0"]);
     let a = text.find("Customer a").unwrap_or_else(|| panic!("no customer a:\n{text}"));
     let b = text.find("Customer b").unwrap_or_else(|| panic!("no customer b:\n{text}"));
     let (a_part, b_part) = if a < b { (&text[a..b], &text[b..]) } else { (&text[a..], &text[b..a]) };
@@ -150,8 +142,7 @@ fn explain_prints_a_timeline_per_customer() {
 #[test]
 fn rates_lists_the_bundled_cards() {
     let tmp = TempDir::new().unwrap();
-    let out = wasim(tmp.path()).arg("rates").assert().success().get_output().stdout.clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = succeeds(tmp.path(), &["rates"]);
     for card in [
         "conversation-2022_2022-02-01",
         "category-2023_2023-06-01",
