@@ -466,43 +466,7 @@ mod tests {
     fn every_delivered_reason_is_paid_or_free() {
         use crate::pricing::ledger::Allowance;
         use Reason as R;
-        let all = [
-            R::Inbound,
-            R::InboundEntryPoint,
-            R::InboundEntryPointWhileOpen,
-            R::Blocked,
-            R::Suppressed,
-            R::UsMarketingPaused,
-            R::Failed,
-            R::FreeInsideServiceWindow,
-            R::FreeFormNotCharged,
-            R::ChargedTemplate,
-            R::OpensEntryPointConversation,
-            R::InsideEntryPointConversation,
-            R::InsideOpenConversation,
-            R::OpensUserInitiated,
-            R::OpensBusinessInitiated,
-            R::InsideSameCategoryConversation,
-            R::FreeFormInsideOpenConversation,
-            R::OpensCategoryConversation,
-            R::OpensAuthenticationInternationalConversation,
-            R::OpensServiceConversation,
-            R::ServiceConversationFree,
-            R::InsideCarriedUtilityConversation,
-            R::OpensEntryPointWindow,
-            R::InsideEntryPointWindow,
-            R::ChargedMarketing,
-            R::ChargedAuthentication,
-            R::ChargedAuthenticationInternational,
-            R::UtilityInsideServiceWindow,
-            R::ChargedUtilityOutsideWindow,
-            R::ChargedUtility,
-            R::ChargedFreeForm,
-            R::FreeByAllowance(Allowance::Conversations),
-            R::FreeByAllowance(Allowance::ServiceConversations),
-            R::FreeByAllowance(Allowance::FreeFormMessages),
-        ];
-        for r in all {
+        for r in R::ALL {
             // "Charged" and "free" as rules.md defines them, read from each reason's own words.
             let words = r.text();
             match FreeReason::of(r) {
