@@ -265,47 +265,84 @@ struct Plan<'a> {
     settings: Vec<Settings>,
     /// The model each pricing applies on each day of the run (what `auto` switches to).
     models: Vec<[crate::pricing::Model; MAX_PRICINGS]>,
+    /// What a message's local day decides, per country of the mix (in the scenario's order) and
+    /// day of the run: `days[country * layout.days + day]`.
+    days: Vec<DayInfo>,
+    /// The run's first instant (local midnight).
+    start: Time,
     trace: u64,
+}
+
+impl Plan<'_> {
+    /// The day of the run of an instant within it.
+    fn day_of(&self, t: Time) -> usize {
+        // Instants within the run only: the offset from the first local midnight is not negative.
+        let since = u64::try_from(t.0 - self.start.0).unwrap_or(0);
+        ((since / crate::time::DAY as u64) as usize).min(self.layout.days - 1)
+    }
+
+    /// The day table of a country of the mix.
+    fn days_of(&self, country: crate::pricing::markets::Country) -> &[DayInfo] {
+        let row = self.s.countries.iter().position(|(c, _)| *c == country).unwrap_or(0);
+        &self.days[row * self.layout.days..(row + 1) * self.layout.days]
+    }
+}
+
+/// What a message's local day decides for a customer's country: the date, the month of the run,
+/// the market (mappings change by date) and its tally slot.
+#[derive(Clone, Copy, Debug)]
+struct DayInfo {
+    date: Date,
+    month: u16,
+    market: MarketId,
+    slot: u16,
 }
 
 /// The result of simulating some customers of one replication.
 #[derive(Clone, Debug)]
 struct Partial {
-    tallies: Vec<Tally>,
-    pending: Vec<LedgerPending>,
-    traffic: Vec<Traffic>,
-    trace: Vec<Vec<TraceRow>>,
-    events: u64,
+    /// Per strategy.
+    strategies: Vec<StrategyPartial>,
     customers: u64,
+}
+
+/// What one strategy's messages added up to, over some customers.
+#[derive(Clone, Debug)]
+struct StrategyPartial {
+    /// Per pricing.
+    tallies: Vec<Tally>,
+    /// Per pricing.
+    pending: Vec<LedgerPending>,
+    traffic: Traffic,
+    trace: Vec<TraceRow>,
+    events: u64,
 }
 
 impl Partial {
     fn new(plan: &Plan<'_>) -> Partial {
-        let (ns, np) = (plan.s.strategies.len(), plan.s.pricings.len());
-        Partial {
-            tallies: (0..ns * np).map(|_| Tally::new(&plan.layout)).collect(),
-            pending: (0..ns * np).map(|_| LedgerPending::new(plan.s.free_tier)).collect(),
-            traffic: (0..ns).map(|_| Traffic::new(plan.layout.days)).collect(),
-            trace: vec![Vec::new(); ns],
+        let np = plan.s.pricings.len();
+        let strategy = || StrategyPartial {
+            tallies: (0..np).map(|_| Tally::new(&plan.layout)).collect(),
+            pending: (0..np).map(|_| LedgerPending::new(plan.s.free_tier)).collect(),
+            traffic: Traffic::new(plan.layout.days),
+            trace: Vec::new(),
             events: 0,
-            customers: 0,
-        }
+        };
+        Partial { strategies: plan.s.strategies.iter().map(|_| strategy()).collect(), customers: 0 }
     }
 
     fn merge(mut self, other: Partial) -> Partial {
-        for (a, b) in self.tallies.iter_mut().zip(&other.tallies) {
-            a.add(b);
+        for (a, b) in self.strategies.iter_mut().zip(other.strategies) {
+            for (x, y) in a.tallies.iter_mut().zip(&b.tallies) {
+                x.add(y);
+            }
+            for (x, y) in a.pending.iter_mut().zip(b.pending) {
+                x.merge(y);
+            }
+            a.traffic.add(&b.traffic);
+            a.trace.extend(b.trace);
+            a.events += b.events;
         }
-        for (a, b) in self.pending.iter_mut().zip(other.pending) {
-            a.merge(b);
-        }
-        for (a, b) in self.traffic.iter_mut().zip(&other.traffic) {
-            a.add(b);
-        }
-        for (a, b) in self.trace.iter_mut().zip(other.trace) {
-            a.extend(b);
-        }
-        self.events += other.events;
         self.customers += other.customers;
         self
     }
@@ -344,10 +381,10 @@ pub struct RunError(pub String);
 /// # Errors
 /// A rate that a rule needs and the card leaves empty (naming market, category and card).
 pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResult, RunError> {
+    let layout = Layout::new(s);
     let plan = Plan {
         s,
         calendar: Calendar::new(s),
-        layout: Layout::new(s),
         settings: s
             .pricings
             .iter()
@@ -359,6 +396,17 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
                 us_marketing_pause: s.us_marketing_pause,
             })
             .collect(),
+        days: s
+            .countries
+            .iter()
+            .flat_map(|(country, _)| (0..s.days).map(move |d| (*country, d)))
+            .map(|(country, d)| {
+                let date = Date(s.start.0 + d as i32);
+                let market = s.book.markets.market_of(country, date);
+                DayInfo { date, month: layout.month_of_day[d as usize], market, slot: layout.slot(market) as u16 }
+            })
+            .collect(),
+        start: s.start_time(),
         models: (0..s.days)
             .map(|d| {
                 let date = Date(s.start.0 + d as i32);
@@ -369,6 +417,7 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
                 models
             })
             .collect(),
+        layout,
         trace,
     };
     let chunks = s.customers.div_ceil(CHUNK);
@@ -403,12 +452,18 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
 }
 
 /// Applies the month ledger to a replication's combined partial.
-fn settle(plan: &Plan<'_>, mut p: Partial) -> Result<(Replication, u64, Vec<Vec<TraceRow>>), RunError> {
-    for (i, pending) in p.pending.iter_mut().enumerate() {
-        let tally = &mut p.tallies[i];
-        pending.settle(tally, &plan.s.book).map_err(RunError)?;
+fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<TraceRow>>), RunError> {
+    let (mut tallies, mut traffic, mut trace, mut events) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    for strategy in p.strategies {
+        for (mut tally, mut pending) in strategy.tallies.into_iter().zip(strategy.pending) {
+            pending.settle(&mut tally, &plan.s.book).map_err(RunError)?;
+            tallies.push(tally);
+        }
+        traffic.push(strategy.traffic);
+        trace.push(strategy.trace);
+        events += strategy.events;
     }
-    Ok((Replication { tallies: p.tallies, traffic: p.traffic }, p.events, p.trace))
+    Ok((Replication { tallies, traffic }, events, trace))
 }
 
 /// Something a customer's queue holds: a reply on its way, a follow-up, a timeout.
@@ -477,12 +532,11 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
     let mut scratch = Scratch::default();
     for customer in from..to {
         let profile = behaviour::generate(plan.s, &plan.calendar, replication, customer, &mut scratch.exo);
-        for (si, named) in plan.s.strategies.iter().enumerate() {
+        for (named, out) in plan.s.strategies.iter().zip(&mut out.strategies) {
             let mut sim = CustomerSim {
                 plan,
                 customer,
                 strategy: named.strategy,
-                si,
                 country: profile.country,
                 opted_in: profile.opted_in,
                 windows: Windows::default(),
@@ -491,11 +545,10 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 queued: QUEUED,
                 awaiting_reply: false,
                 tracing: replication == 0 && customer < plan.trace,
-                cached_date: None,
-                cached: DayCache { day: 0, month: 0, market: MarketId(0), slot: 0 },
+                days: plan.days_of(profile.country),
                 key: behaviour::CustomerKey::new(plan.s.seed, replication, customer),
             };
-            sim.run(&mut scratch, &mut out);
+            sim.run(&mut scratch, out);
         }
         out.customers += 1;
     }
@@ -507,7 +560,6 @@ struct CustomerSim<'a> {
     plan: &'a Plan<'a>,
     customer: u64,
     strategy: crate::strategy::Strategy,
-    si: usize,
     country: crate::pricing::markets::Country,
     opted_in: bool,
     windows: Windows,
@@ -516,25 +568,13 @@ struct CustomerSim<'a> {
     queued: u64,
     awaiting_reply: bool,
     tracing: bool,
-    cached_date: Option<Date>,
-    cached: DayCache,
+    /// The day table of the customer's country.
+    days: &'a [DayInfo],
     key: behaviour::CustomerKey,
 }
 
-/// What [`CustomerSim::process`] looks up per local date.
-#[derive(Clone, Copy, Debug)]
-struct DayCache {
-    /// Day of the run.
-    day: usize,
-    /// Month of the run.
-    month: usize,
-    market: MarketId,
-    /// The market's tally slot.
-    slot: usize,
-}
-
 impl CustomerSim<'_> {
-    fn run(&mut self, scratch: &mut Scratch, out: &mut Partial) {
+    fn run(&mut self, scratch: &mut Scratch, out: &mut StrategyPartial) {
         scratch.queue.clear();
         scratch.held.clear();
         let end = self.plan.s.end_time();
@@ -578,7 +618,7 @@ impl CustomerSim<'_> {
                 }
             }
         }
-        out.traffic[self.si].held_at_end += scratch.held.len() as u64;
+        out.traffic.held_at_end += scratch.held.len() as u64;
     }
 
     fn push(&mut self, scratch: &mut Scratch, time: Time, order: u8, what: PendingKind) {
@@ -595,7 +635,7 @@ impl CustomerSim<'_> {
         entry_point: bool,
         reply: Option<(u64, Option<u16>)>,
         scratch: &mut Scratch,
-        out: &mut Partial,
+        out: &mut StrategyPartial,
     ) {
         self.process(t, MessageKind::Inbound { entry_point }, Status::Delivered, out);
         // Held content goes out free-form inside the window this message opened.
@@ -629,14 +669,14 @@ impl CustomerSim<'_> {
         id: u64,
         campaign: Option<u16>,
         scratch: &mut Scratch,
-        out: &mut Partial,
+        out: &mut StrategyPartial,
     ) {
         let open = self.windows.service_window_open(t);
         match self.strategy.route(content, urgent, open) {
             Route::Send(kind) => self.deliver(t, kind, Some(content), id, campaign, scratch, out),
             Route::Hold { wait, reengage } => {
                 scratch.held.push(Held { id, content, campaign });
-                out.traffic[self.si].held += 1;
+                out.traffic.held += 1;
                 self.push(scratch, t.plus(wait), 1, PendingKind::Timeout { id });
                 if let Some(category) = reengage
                     && !self.awaiting_reply
@@ -645,11 +685,11 @@ impl CustomerSim<'_> {
                     self.deliver(t, MessageKind::Template(category), None, id, None, scratch, out);
                 }
             }
-            Route::Drop => out.traffic[self.si].dropped += 1,
+            Route::Drop => out.traffic.dropped += 1,
         }
     }
 
-    fn timeout(&mut self, t: Time, id: u64, scratch: &mut Scratch, out: &mut Partial) {
+    fn timeout(&mut self, t: Time, id: u64, scratch: &mut Scratch, out: &mut StrategyPartial) {
         let Some(pos) = scratch.held.iter().position(|h| h.id == id) else { return };
         let h = scratch.held.remove(pos);
         if scratch.held.is_empty() {
@@ -657,7 +697,7 @@ impl CustomerSim<'_> {
         }
         match self.strategy.on_timeout(h.content) {
             Route::Send(kind) => self.deliver(t, kind, Some(h.content), h.id, h.campaign, scratch, out),
-            Route::Hold { .. } | Route::Drop => out.traffic[self.si].dropped += 1,
+            Route::Hold { .. } | Route::Drop => out.traffic.dropped += 1,
         }
     }
 
@@ -671,7 +711,7 @@ impl CustomerSim<'_> {
         id: u64,
         campaign: Option<u16>,
         scratch: &mut Scratch,
-        out: &mut Partial,
+        out: &mut StrategyPartial,
     ) {
         let s = self.plan.s;
         // Delivery failures: the same draw for the same content under every strategy.
@@ -713,24 +753,17 @@ impl CustomerSim<'_> {
     }
 
     /// One message through the rules, under every pricing; tallies it.
-    fn process(&mut self, t: Time, kind: MessageKind, status: Status, out: &mut Partial) -> Outcome {
+    fn process(&mut self, t: Time, kind: MessageKind, status: Status, out: &mut StrategyPartial) -> Outcome {
         let plan = self.plan;
         let s = plan.s;
         let message = Message { time: t, kind, status, country: self.country, opted_in: self.opted_in };
-        let date = t.local_date(s.offset);
-        // Day, month and market only change with the date: look them up once per customer and day.
-        if self.cached_date != Some(date) {
-            let day = (date.0 - plan.layout.start.0).clamp(0, plan.layout.days as i32 - 1) as usize;
-            let month = usize::from(plan.layout.month_of_day[day]);
-            let market = s.book.markets.market_of(self.country, date);
-            self.cached = DayCache { day, month, market, slot: plan.layout.slot(market) };
-            self.cached_date = Some(date);
-        }
-        let DayCache { day, month, market, slot } = self.cached;
+        let day = plan.day_of(t);
+        let DayInfo { date, month, market, slot } = self.days[day];
+        let (month, slot) = (usize::from(month), usize::from(slot));
         let delivery = self.windows.observe(&message, &plan.settings[0], date);
         self.seq += 1;
         out.events += 1;
-        let traffic = &mut out.traffic[self.si];
+        let traffic = &mut out.traffic;
         traffic.counts[kind_index(kind)][outcome_index(delivery.outcome)] += 1;
         let d = &mut traffic.daily[day];
         match delivery.outcome {
@@ -742,7 +775,7 @@ impl CustomerSim<'_> {
             _ => d[1] += 1,
         }
         if self.tracing && delivery.outcome != Outcome::Suppressed {
-            out.trace[self.si].push(TraceRow {
+            out.trace.push(TraceRow {
                 time: t,
                 customer: self.customer,
                 seq: self.seq,
@@ -751,21 +784,18 @@ impl CustomerSim<'_> {
                 country: self.country,
             });
         }
-        let np = s.pricings.len();
-        for (pi, settings) in plan.settings.iter().enumerate() {
-            let pricing = settings.pricing;
-            let model = plan.models[day][pi];
+        let pricings = plan.settings.iter().zip(&plan.models[day]).zip(&mut self.conversations);
+        for (((settings, &model), conversations), (tally, pending)) in
+            pricings.zip(out.tallies.iter_mut().zip(out.pending.iter_mut()))
+        {
             let cx = Context { settings, book: &s.book, date, market };
-            let priced = self.conversations[pi].price(&message, &delivery, model, pricing == Pricing::Auto, &cx);
-            let index = self.si * np + pi;
-            let tally = &mut out.tallies[index];
+            let priced = conversations.price(&message, &delivery, model, settings.pricing == Pricing::Auto, &cx);
             tally.reasons[priced.reason.index()] += 1;
             if let Some(category) = priced.opened {
                 tally.conversations[category as usize] += 1;
             }
             let Some(bill) = priced.bill else { continue };
             let cell = plan.layout.cell(month, slot, bill.category);
-            let pending = &mut out.pending[index];
             if let Some(allowance) = bill.allowance
                 && s.free_tier > 0
             {
