@@ -532,8 +532,14 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
     let mut scratch = Scratch::default();
     for customer in from..to {
         let profile = behaviour::generate(plan.s, &plan.calendar, replication, customer, &mut scratch.exo);
+        let Scratch { exo, queue, held } = &mut scratch;
         for (named, out) in plan.s.strategies.iter().zip(&mut out.strategies) {
+            queue.clear();
+            held.clear();
             let mut sim = CustomerSim {
+                queue: &mut *queue,
+                held: &mut *held,
+                out,
                 plan,
                 customer,
                 strategy: named.strategy,
@@ -548,7 +554,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 days: plan.days_of(profile.country),
                 key: behaviour::CustomerKey::new(plan.s.seed, replication, customer),
             };
-            sim.run(&mut scratch, out);
+            sim.run(exo.sorted());
         }
         out.customers += 1;
     }
@@ -557,6 +563,12 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
 
 /// One customer under one strategy.
 struct CustomerSim<'a> {
+    /// Pending events, sorted so that the last is the earliest.
+    queue: &'a mut Vec<Pending>,
+    /// Content held back.
+    held: &'a mut Vec<Held>,
+    /// The strategy's tallies.
+    out: &'a mut StrategyPartial,
     plan: &'a Plan<'a>,
     customer: u64,
     strategy: crate::strategy::Strategy,
@@ -574,14 +586,12 @@ struct CustomerSim<'a> {
 }
 
 impl CustomerSim<'_> {
-    fn run(&mut self, scratch: &mut Scratch, out: &mut StrategyPartial) {
-        scratch.queue.clear();
-        scratch.held.clear();
+    fn run(&mut self, exo: &[behaviour::Exogenous]) {
         let end = self.plan.s.end_time();
         let mut i = 0;
         loop {
-            let exo = scratch.exo.sorted().get(i).copied();
-            let take_exo = match (exo, scratch.queue.last()) {
+            let next = exo.get(i).copied();
+            let take_exo = match (next, self.queue.last()) {
                 (Some(e), Some(q)) => {
                     let (t, o, s) = e.order();
                     (t, o, u64::from(s)) < (q.time, q.order, q.seq)
@@ -591,41 +601,41 @@ impl CustomerSim<'_> {
                 (None, None) => break,
             };
             if take_exo {
-                let Some(e) = exo else { break };
+                let Some(e) = next else { break };
                 i += 1;
                 if e.time >= end {
                     continue;
                 }
                 match e.what {
-                    Happening::Inbound { entry_point } => self.inbound(e.time, entry_point, None, scratch, out),
+                    Happening::Inbound { entry_point } => self.inbound(e.time, entry_point, None),
                     Happening::Content { content, urgent, id, campaign } => {
-                        self.content(e.time, content, urgent, id, campaign, scratch, out);
+                        self.content(e.time, content, urgent, id, campaign);
                     }
                 }
             } else {
-                let Some(q) = scratch.queue.pop() else { break };
+                let Some(q) = self.queue.pop() else { break };
                 if q.time >= end {
                     continue;
                 }
                 match q.what {
                     PendingKind::Reply { id, campaign } => {
-                        self.inbound(q.time, false, Some((id, campaign)), scratch, out)
+                        self.inbound(q.time, false, Some((id, campaign)))
                     }
                     PendingKind::Content { content, id } => {
-                        self.content(q.time, content, false, id, None, scratch, out)
+                        self.content(q.time, content, false, id, None)
                     }
-                    PendingKind::Timeout { id } => self.timeout(q.time, id, scratch, out),
+                    PendingKind::Timeout { id } => self.timeout(q.time, id),
                 }
             }
         }
-        out.traffic.held_at_end += scratch.held.len() as u64;
+        self.out.traffic.held_at_end += self.held.len() as u64;
     }
 
-    fn push(&mut self, scratch: &mut Scratch, time: Time, order: u8, what: PendingKind) {
+    fn push(&mut self, time: Time, order: u8, what: PendingKind) {
         self.queued += 1;
         let p = Pending { time, order, seq: self.queued, what };
-        let at = scratch.queue.partition_point(|x| *x < p);
-        scratch.queue.insert(at, p);
+        let at = self.queue.partition_point(|x| *x < p);
+        self.queue.insert(at, p);
     }
 
     /// An inbound message; `reply`: it answers content (of a campaign, maybe).
@@ -634,18 +644,16 @@ impl CustomerSim<'_> {
         t: Time,
         entry_point: bool,
         reply: Option<(u64, Option<u16>)>,
-        scratch: &mut Scratch,
-        out: &mut StrategyPartial,
     ) {
-        self.process(t, MessageKind::Inbound { entry_point }, Status::Delivered, out);
+        self.process(t, MessageKind::Inbound { entry_point }, Status::Delivered);
         // Held content goes out free-form inside the window this message opened.
-        if !scratch.held.is_empty() {
-            let held = std::mem::take(&mut scratch.held);
+        if !self.held.is_empty() {
+            let held = std::mem::take(self.held);
             for h in &held {
-                self.deliver(t, MessageKind::FreeForm, Some(h.content), h.id, h.campaign, scratch, out);
+                self.deliver(t, MessageKind::FreeForm, Some(h.content), h.id, h.campaign);
             }
-            scratch.held = held;
-            scratch.held.clear();
+            *self.held = held;
+            self.held.clear();
         }
         self.awaiting_reply = false;
         if let Some((parent, Some(c))) = reply {
@@ -655,7 +663,7 @@ impl CustomerSim<'_> {
             for j in 0..campaign.follow_ups {
                 at = at.plus(behaviour::sample(campaign.follow_up_delay, &mut rng).max(1));
                 let id = FOLLOW_UP_ID | (parent << 4) | u64::from(j);
-                self.push(scratch, at, 1, PendingKind::Content { content: Content::Marketing, id });
+                self.push(at, 1, PendingKind::Content { content: Content::Marketing, id });
             }
         }
     }
@@ -668,36 +676,34 @@ impl CustomerSim<'_> {
         urgent: bool,
         id: u64,
         campaign: Option<u16>,
-        scratch: &mut Scratch,
-        out: &mut StrategyPartial,
     ) {
         let open = self.windows.service_window_open(t);
         match self.strategy.route(content, urgent, open) {
-            Route::Send(kind) => self.deliver(t, kind, Some(content), id, campaign, scratch, out),
+            Route::Send(kind) => self.deliver(t, kind, Some(content), id, campaign),
             Route::Hold { wait, reengage } => {
-                scratch.held.push(Held { id, content, campaign });
-                out.traffic.held += 1;
-                self.push(scratch, t.plus(wait), 1, PendingKind::Timeout { id });
+                self.held.push(Held { id, content, campaign });
+                self.out.traffic.held += 1;
+                self.push(t.plus(wait), 1, PendingKind::Timeout { id });
                 if let Some(category) = reengage
                     && !self.awaiting_reply
                 {
                     self.awaiting_reply = true;
-                    self.deliver(t, MessageKind::Template(category), None, id, None, scratch, out);
+                    self.deliver(t, MessageKind::Template(category), None, id, None);
                 }
             }
-            Route::Drop => out.traffic.dropped += 1,
+            Route::Drop => self.out.traffic.dropped += 1,
         }
     }
 
-    fn timeout(&mut self, t: Time, id: u64, scratch: &mut Scratch, out: &mut StrategyPartial) {
-        let Some(pos) = scratch.held.iter().position(|h| h.id == id) else { return };
-        let h = scratch.held.remove(pos);
-        if scratch.held.is_empty() {
+    fn timeout(&mut self, t: Time, id: u64) {
+        let Some(pos) = self.held.iter().position(|h| h.id == id) else { return };
+        let h = self.held.remove(pos);
+        if self.held.is_empty() {
             self.awaiting_reply = false;
         }
         match self.strategy.on_timeout(h.content) {
-            Route::Send(kind) => self.deliver(t, kind, Some(h.content), h.id, h.campaign, scratch, out),
-            Route::Hold { .. } | Route::Drop => out.traffic.dropped += 1,
+            Route::Send(kind) => self.deliver(t, kind, Some(h.content), h.id, h.campaign),
+            Route::Hold { .. } | Route::Drop => self.out.traffic.dropped += 1,
         }
     }
 
@@ -710,8 +716,6 @@ impl CustomerSim<'_> {
         content: Option<Content>,
         id: u64,
         campaign: Option<u16>,
-        scratch: &mut Scratch,
-        out: &mut StrategyPartial,
     ) {
         let s = self.plan.s;
         // Delivery failures: the same draw for the same content under every strategy.
@@ -725,7 +729,7 @@ impl CustomerSim<'_> {
             }
         }
         let status = if failed { Status::Failed } else { Status::Delivered };
-        let outcome = self.process(t, kind, status, out);
+        let outcome = self.process(t, kind, status);
         if outcome != Outcome::Delivered {
             return;
         }
@@ -748,15 +752,16 @@ impl CustomerSim<'_> {
             let mut rng = self.key.stream(purpose, id);
             let delay = behaviour::sample(behaviour.delay, &mut rng).max(1);
             let campaign = if content == Some(Content::Marketing) { campaign } else { None };
-            self.push(scratch, t.plus(delay), 0, PendingKind::Reply { id, campaign });
+            self.push(t.plus(delay), 0, PendingKind::Reply { id, campaign });
         }
     }
 
     /// One message through the rules, under every pricing; tallies it.
-    fn process(&mut self, t: Time, kind: MessageKind, status: Status, out: &mut StrategyPartial) -> Outcome {
+    fn process(&mut self, t: Time, kind: MessageKind, status: Status) -> Outcome {
         let plan = self.plan;
         let s = plan.s;
         let message = Message { time: t, kind, status, country: self.country, opted_in: self.opted_in };
+        let out = &mut *self.out;
         let day = plan.day_of(t);
         let DayInfo { date, month, market, slot } = self.days[day];
         let (month, slot) = (usize::from(month), usize::from(slot));
