@@ -799,50 +799,70 @@ impl CustomerSim<'_> {
             if let Some(category) = priced.opened {
                 tally.conversations[category as usize] += 1;
             }
-            let Some(bill) = priced.bill else { continue };
-            let cell = plan.layout.cell(month, slot, bill.category);
-            if let Some(allowance) = bill.allowance
-                && s.free_tier > 0
-            {
-                let unit = AllowanceUnit {
-                    key: (t, self.customer, self.seq),
-                    rate: bill.rate.ok(),
-                    cell: cell as u32,
-                    day: day as u32,
-                    reason: priced.reason.index() as u8,
-                };
-                if let Ok(rate) = bill.rate {
-                    tally.cells[cell].charged += 1;
-                    tally.cells[cell].cost += rate;
-                    tally.daily[day].charged += 1;
-                    tally.daily[day].cost += rate;
-                } else {
-                    pending.note_gap(&s.book, &bill, month, allowance);
-                }
-                pending.allowance(month, allowance, unit);
-                continue;
-            }
-            let rate = match bill.rate {
-                Ok(rate) => rate,
-                Err(gap) => {
-                    pending.error(t, self.customer, || {
-                        s.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)
-                    });
-                    continue;
-                }
-            };
-            tally.cells[cell].charged += 1;
-            tally.daily[day].charged += 1;
-            tally.daily[day].cost += rate;
-            match bill.tier {
-                Some(group) if !s.book.tiers.is_empty() => {
-                    let international = bill.category == BillCategory::AuthenticationInternational;
-                    let card = bill.card.map_or(Date(0), |id| s.book.card(id).effective);
-                    pending.tiered(month, market, group, international, card, rate, cell);
-                }
-                _ => tally.cells[cell].cost += rate,
+            if let Some(bill) = priced.bill {
+                charge(plan, t, self.customer, self.seq, (day, month, slot, market), priced.reason, &bill, tally, pending);
             }
         }
         delivery.outcome
+    }
+}
+
+/// Tallies one billed unit: its list rate into the cells and days, or into the month ledger's
+/// pending allowances and tiers. Out of line: only charged messages come here.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn charge(
+    plan: &Plan<'_>,
+    t: Time,
+    customer: u64,
+    seq: u32,
+    (day, month, slot, market): (usize, usize, usize, MarketId),
+    reason: Reason,
+    bill: &crate::pricing::ledger::Billable,
+    tally: &mut Tally,
+    pending: &mut LedgerPending,
+) {
+    let s = plan.s;
+    let cell = plan.layout.cell(month, slot, bill.category);
+    if let Some(allowance) = bill.allowance
+        && s.free_tier > 0
+    {
+        let unit = AllowanceUnit {
+            key: (t, customer, seq),
+            rate: bill.rate.ok(),
+            cell: cell as u32,
+            day: day as u32,
+            reason: reason.index() as u8,
+        };
+        if let Ok(rate) = bill.rate {
+            tally.cells[cell].charged += 1;
+            tally.cells[cell].cost += rate;
+            tally.daily[day].charged += 1;
+            tally.daily[day].cost += rate;
+        } else {
+            pending.note_gap(&s.book, &bill, month, allowance);
+        }
+        pending.allowance(month, allowance, unit);
+        return;
+    }
+    let rate = match bill.rate {
+        Ok(rate) => rate,
+        Err(gap) => {
+            pending.error(t, customer, || {
+                s.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)
+            });
+            return;
+        }
+    };
+    tally.cells[cell].charged += 1;
+    tally.daily[day].charged += 1;
+    tally.daily[day].cost += rate;
+    match bill.tier {
+        Some(group) if !s.book.tiers.is_empty() => {
+            let international = bill.category == BillCategory::AuthenticationInternational;
+            let card = bill.card.map_or(Date(0), |id| s.book.card(id).effective);
+            pending.tiered(month, market, group, international, card, rate, cell);
+        }
+        _ => tally.cells[cell].cost += rate,
     }
 }
