@@ -315,7 +315,6 @@ struct StrategyPartial {
     pending: Vec<LedgerPending>,
     traffic: Traffic,
     trace: Vec<TraceRow>,
-    events: u64,
 }
 
 impl Partial {
@@ -326,7 +325,6 @@ impl Partial {
             pending: (0..np).map(|_| LedgerPending::new(plan.s.free_tier)).collect(),
             traffic: Traffic::new(plan.layout.days),
             trace: Vec::new(),
-            events: 0,
         };
         Partial { strategies: plan.s.strategies.iter().map(|_| strategy()).collect(), customers: 0 }
     }
@@ -341,7 +339,6 @@ impl Partial {
             }
             a.traffic.add(&b.traffic);
             a.trace.extend(b.trace);
-            a.events += b.events;
         }
         self.customers += other.customers;
         self
@@ -459,9 +456,10 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
             pending.settle(&mut tally, &plan.s.book).map_err(RunError)?;
             tallies.push(tally);
         }
+        // Every message is counted once by kind and outcome.
+        events += strategy.traffic.counts.iter().flatten().sum::<u64>();
         traffic.push(strategy.traffic);
         trace.push(strategy.trace);
-        events += strategy.events;
     }
     Ok((Replication { tallies, traffic }, events, trace))
 }
@@ -767,7 +765,6 @@ impl CustomerSim<'_> {
         let (month, slot) = (usize::from(month), usize::from(slot));
         let delivery = self.windows.observe(&message, &plan.settings[0], date);
         self.seq += 1;
-        out.events += 1;
         let traffic = &mut out.traffic;
         traffic.counts[kind_index(kind)][outcome_index(delivery.outcome)] += 1;
         let d = &mut traffic.daily[day];
