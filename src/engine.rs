@@ -502,6 +502,14 @@ impl Ord for Pending {
     }
 }
 
+/// The next thing to handle in a customer's run.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Inbound { entry_point: bool, reply: Option<(u64, Option<u16>)> },
+    Content { content: Content, urgent: bool, id: u64, campaign: Option<u16> },
+    Timeout { id: u64 },
+}
+
 /// Content a strategy holds back.
 #[derive(Clone, Copy, Debug)]
 struct Held {
@@ -598,32 +606,36 @@ impl CustomerSim<'_> {
                 (None, Some(_)) => false,
                 (None, None) => break,
             };
-            if take_exo {
+            // What happens next, from the happenings or the queue; one call site per kind of
+            // event, so that each handler is inlined here once.
+            let (t, event) = if take_exo {
                 let Some(e) = next else { break };
                 i += 1;
-                if e.time >= end {
-                    continue;
-                }
-                match e.what {
-                    Happening::Inbound { entry_point } => self.inbound(e.time, entry_point, None),
+                let event = match e.what {
+                    Happening::Inbound { entry_point } => Event::Inbound { entry_point, reply: None },
                     Happening::Content { content, urgent, id, campaign } => {
-                        self.content(e.time, content, urgent, id, campaign);
+                        Event::Content { content, urgent, id, campaign }
                     }
-                }
+                };
+                (e.time, event)
             } else {
                 let Some(q) = self.queue.pop() else { break };
-                if q.time >= end {
-                    continue;
-                }
-                match q.what {
+                let event = match q.what {
                     PendingKind::Reply { id, campaign } => {
-                        self.inbound(q.time, false, Some((id, campaign)))
+                        Event::Inbound { entry_point: false, reply: Some((id, campaign)) }
                     }
-                    PendingKind::Content { content, id } => {
-                        self.content(q.time, content, false, id, None)
-                    }
-                    PendingKind::Timeout { id } => self.timeout(q.time, id),
-                }
+                    PendingKind::Content { content, id } => Event::Content { content, urgent: false, id, campaign: None },
+                    PendingKind::Timeout { id } => Event::Timeout { id },
+                };
+                (q.time, event)
+            };
+            if t >= end {
+                continue;
+            }
+            match event {
+                Event::Inbound { entry_point, reply } => self.inbound(t, entry_point, reply),
+                Event::Content { content, urgent, id, campaign } => self.content(t, content, urgent, id, campaign),
+                Event::Timeout { id } => self.timeout(t, id),
             }
         }
         self.out.traffic.held_at_end += self.held.len() as u64;
@@ -637,6 +649,7 @@ impl CustomerSim<'_> {
     }
 
     /// An inbound message; `reply`: it answers content (of a campaign, maybe).
+    #[inline(always)]
     fn inbound(
         &mut self,
         t: Time,
@@ -666,7 +679,7 @@ impl CustomerSim<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn content(
         &mut self,
         t: Time,
