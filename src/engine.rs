@@ -624,7 +624,9 @@ impl CustomerSim<'_> {
                     PendingKind::Reply { id, campaign } => {
                         Event::Inbound { entry_point: false, reply: Some((id, campaign)) }
                     }
-                    PendingKind::Content { content, id } => Event::Content { content, urgent: false, id, campaign: None },
+                    PendingKind::Content { content, id } => {
+                        Event::Content { content, urgent: false, id, campaign: None }
+                    }
                     PendingKind::Timeout { id } => Event::Timeout { id },
                 };
                 (q.time, event)
@@ -650,12 +652,7 @@ impl CustomerSim<'_> {
 
     /// An inbound message; `reply`: it answers content (of a campaign, maybe).
     #[inline(always)]
-    fn inbound(
-        &mut self,
-        t: Time,
-        entry_point: bool,
-        reply: Option<(u64, Option<u16>)>,
-    ) {
+    fn inbound(&mut self, t: Time, entry_point: bool, reply: Option<(u64, Option<u16>)>) {
         self.process(t, MessageKind::Inbound { entry_point }, Status::Delivered);
         // Held content goes out free-form inside the window this message opened.
         if !self.held.is_empty() {
@@ -680,14 +677,7 @@ impl CustomerSim<'_> {
     }
 
     #[inline(always)]
-    fn content(
-        &mut self,
-        t: Time,
-        content: Content,
-        urgent: bool,
-        id: u64,
-        campaign: Option<u16>,
-    ) {
+    fn content(&mut self, t: Time, content: Content, urgent: bool, id: u64, campaign: Option<u16>) {
         let open = self.windows.service_window_open(t);
         match self.strategy.route(content, urgent, open) {
             Route::Send(kind) => self.deliver(t, kind, Some(content), id, campaign),
@@ -720,14 +710,8 @@ impl CustomerSim<'_> {
 
     /// Sends one outbound message; `content`: what it carries (`None`: a re-engagement template).
     #[allow(clippy::too_many_arguments)]
-    fn deliver(
-        &mut self,
-        t: Time,
-        kind: MessageKind,
-        content: Option<Content>,
-        id: u64,
-        campaign: Option<u16>,
-    ) {
+    #[inline(always)]
+    fn deliver(&mut self, t: Time, kind: MessageKind, content: Option<Content>, id: u64, campaign: Option<u16>) {
         let s = self.plan.s;
         // Delivery failures: the same draw for the same content under every strategy.
         let mut failed = false;
@@ -768,6 +752,7 @@ impl CustomerSim<'_> {
     }
 
     /// One message through the rules, under every pricing; tallies it.
+    #[inline(always)]
     fn process(&mut self, t: Time, kind: MessageKind, status: Status) -> Outcome {
         let plan = self.plan;
         let s = plan.s;
@@ -810,7 +795,17 @@ impl CustomerSim<'_> {
                 tally.conversations[category as usize] += 1;
             }
             if let Some(bill) = priced.bill {
-                charge(plan, t, self.customer, self.seq, (day, month, slot, market), priced.reason, &bill, tally, pending);
+                charge(
+                    plan,
+                    t,
+                    self.customer,
+                    self.seq,
+                    (day, month, slot, market),
+                    priced.reason,
+                    &bill,
+                    tally,
+                    pending,
+                );
             }
         }
         delivery.outcome
@@ -858,9 +853,7 @@ fn charge(
     let rate = match bill.rate {
         Ok(rate) => rate,
         Err(gap) => {
-            pending.error(t, customer, || {
-                s.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)
-            });
+            pending.error(t, customer, || s.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category));
             return;
         }
     };
