@@ -845,7 +845,7 @@ fn charge(
             tally.daily[day].charged += 1;
             tally.daily[day].cost += rate;
         } else {
-            pending.note_gap(&s.book, &bill, month, allowance);
+            pending.note_gap(&s.book, bill, month, allowance);
         }
         pending.allowance(month, allowance, unit);
         return;
