@@ -310,9 +310,7 @@ struct Partial {
 #[derive(Clone, Debug)]
 struct StrategyPartial {
     /// Per pricing.
-    tallies: Vec<Tally>,
-    /// Per pricing.
-    pending: Vec<LedgerPending>,
+    pricings: Vec<(Tally, LedgerPending)>,
     traffic: Traffic,
     trace: Vec<TraceRow>,
 }
@@ -321,8 +319,7 @@ impl Partial {
     fn new(plan: &Plan<'_>) -> Partial {
         let np = plan.s.pricings.len();
         let strategy = || StrategyPartial {
-            tallies: (0..np).map(|_| Tally::new(&plan.layout)).collect(),
-            pending: (0..np).map(|_| LedgerPending::new(plan.s.free_tier)).collect(),
+            pricings: (0..np).map(|_| (Tally::new(&plan.layout), LedgerPending::new(plan.s.free_tier))).collect(),
             traffic: Traffic::new(plan.layout.days),
             trace: Vec::new(),
         };
@@ -331,11 +328,9 @@ impl Partial {
 
     fn merge(mut self, other: Partial) -> Partial {
         for (a, b) in self.strategies.iter_mut().zip(other.strategies) {
-            for (x, y) in a.tallies.iter_mut().zip(&b.tallies) {
-                x.add(y);
-            }
-            for (x, y) in a.pending.iter_mut().zip(b.pending) {
-                x.merge(y);
+            for ((tally, pending), (other_tally, other_pending)) in a.pricings.iter_mut().zip(b.pricings) {
+                tally.add(&other_tally);
+                pending.merge(other_pending);
             }
             a.traffic.add(&b.traffic);
             a.trace.extend(b.trace);
@@ -452,7 +447,7 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
 fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<TraceRow>>), RunError> {
     let (mut tallies, mut traffic, mut trace, mut events) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for strategy in p.strategies {
-        for (mut tally, mut pending) in strategy.tallies.into_iter().zip(strategy.pending) {
+        for (mut tally, mut pending) in strategy.pricings {
             pending.settle(&mut tally, &plan.s.book).map_err(RunError)?;
             tallies.push(tally);
         }
@@ -785,9 +780,7 @@ impl CustomerSim<'_> {
             });
         }
         let pricings = plan.settings.iter().zip(&plan.models[day]).zip(&mut self.conversations);
-        for (((settings, &model), conversations), (tally, pending)) in
-            pricings.zip(out.tallies.iter_mut().zip(out.pending.iter_mut()))
-        {
+        for (((settings, &model), conversations), (tally, pending)) in pricings.zip(out.pricings.iter_mut()) {
             let cx = Context { settings, book: &s.book, date, market };
             let priced = conversations.price(&message, &delivery, model, settings.pricing == Pricing::Auto, &cx);
             tally.reasons[priced.reason.index()] += 1;
