@@ -3,7 +3,11 @@
 use crate::pricing::ledger::Allowance;
 
 /// The rule that decided a message's price. Every charge and every free message has one.
+///
+/// `repr(u8)` gives it a plain tag in declaration order, so that [`Reason::index`] (used per
+/// simulated message) is arithmetic rather than a jump table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
 pub enum Reason {
     /// Rule 1: inbound messages are never charged.
     Inbound,
@@ -145,9 +149,13 @@ impl Reason {
             Reason::ChargedUtilityOutsideWindow => 28,
             Reason::ChargedUtility => 29,
             Reason::ChargedFreeForm => 30,
-            Reason::FreeByAllowance(Allowance::Conversations) => 31,
-            Reason::FreeByAllowance(Allowance::ServiceConversations) => 32,
-            Reason::FreeByAllowance(Allowance::FreeFormMessages) => 33,
+            Reason::FreeByAllowance(allowance) => {
+                31 + match allowance {
+                    Allowance::Conversations => 0,
+                    Allowance::ServiceConversations => 1,
+                    Allowance::FreeFormMessages => 2,
+                }
+            }
         }
     }
     /// The reason in plain words.
