@@ -399,6 +399,7 @@ impl RateBook {
     ///
     /// # Errors
     /// Why the rate is missing; the caller decides whether a rule needed it.
+    #[inline(always)]
     pub fn rate(
         &self,
         model: Model,

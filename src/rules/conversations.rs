@@ -86,17 +86,26 @@ impl Conversations {
         auto: bool,
         cx: &Context<'_>,
     ) -> Priced {
-        match delivery.outcome {
-            Outcome::Received if delivery.armed_entry_point => return free(Reason::InboundEntryPoint),
-            Outcome::Received if message.kind == (MessageKind::Inbound { entry_point: true }) => {
-                return free(Reason::InboundEntryPointWhileOpen);
-            }
-            Outcome::Received => return free(Reason::Inbound),
-            Outcome::Blocked => return free(Reason::Blocked),
-            Outcome::Suppressed => return free(Reason::Suppressed),
-            Outcome::Failed if delivery.us_marketing_paused => return free(Reason::UsMarketingPaused),
-            Outcome::Failed => return free(Reason::Failed),
-            Outcome::Delivered => {}
+        // Inbound first, then delivered or not: two-way branches on different values, which the
+        // processor predicts far better than one jump on the outcome (a third to a half of
+        // simulated messages are inbound, most of the rest delivered).
+        if let MessageKind::Inbound { entry_point } = message.kind {
+            // Every inbound is received (rules 1 and 5).
+            return free(if delivery.armed_entry_point {
+                Reason::InboundEntryPoint
+            } else if entry_point {
+                Reason::InboundEntryPointWhileOpen
+            } else {
+                Reason::Inbound
+            });
+        }
+        if delivery.outcome != Outcome::Delivered {
+            return free(match delivery.outcome {
+                Outcome::Failed if delivery.us_marketing_paused => Reason::UsMarketingPaused,
+                Outcome::Failed => Reason::Failed,
+                Outcome::Suppressed => Reason::Suppressed,
+                _ => Reason::Blocked,
+            });
         }
         if self.model != Some(model) {
             self.switch_to(model, auto);

@@ -117,7 +117,9 @@ impl Reason {
     /// This reason's position in [`Reason::ALL`].
     #[must_use]
     pub fn index(self) -> usize {
-        match self {
+        // The variant's tag (a constant per arm, which compiles to the tag itself), then the
+        // allowance within `FreeByAllowance`.
+        let variant = match self {
             Reason::Inbound => 0,
             Reason::InboundEntryPoint => 1,
             Reason::InboundEntryPointWhileOpen => 2,
@@ -149,14 +151,14 @@ impl Reason {
             Reason::ChargedUtilityOutsideWindow => 28,
             Reason::ChargedUtility => 29,
             Reason::ChargedFreeForm => 30,
-            Reason::FreeByAllowance(allowance) => {
-                31 + match allowance {
-                    Allowance::Conversations => 0,
-                    Allowance::ServiceConversations => 1,
-                    Allowance::FreeFormMessages => 2,
-                }
-            }
-        }
+            Reason::FreeByAllowance(_) => 31,
+        };
+        let allowance = match self {
+            Reason::FreeByAllowance(Allowance::ServiceConversations) => 1,
+            Reason::FreeByAllowance(Allowance::FreeFormMessages) => 2,
+            _ => 0,
+        };
+        variant + allowance
     }
     /// The reason in plain words.
     #[must_use]
