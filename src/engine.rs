@@ -853,12 +853,14 @@ fn charge(
     tally.cells[cell].charged += 1;
     tally.daily[day].charged += 1;
     tally.daily[day].cost += rate;
-    match bill.tier {
-        Some(group) if !s.book.tiers.is_empty() => {
-            let international = bill.category == BillCategory::AuthenticationInternational;
-            let card = bill.card.map_or(Date(0), |id| s.book.card(id).effective);
-            pending.tiered(month, market, group, international, card, rate, cell);
-        }
-        _ => tally.cells[cell].cost += rate,
+    // Tiers first: without a tier table (the usual case) the branch always goes the same way.
+    if !s.book.tiers.is_empty()
+        && let Some(group) = bill.tier
+    {
+        let international = bill.category == BillCategory::AuthenticationInternational;
+        let card = bill.card.map_or(Date(0), |id| s.book.card(id).effective);
+        pending.tiered(month, market, group, international, card, rate, cell);
+    } else {
+        tally.cells[cell].cost += rate;
     }
 }
