@@ -168,6 +168,26 @@ impl Traffic {
         }
     }
 
+    /// Adds messages counted per (day, kind, outcome): to the counts by kind and outcome, and to
+    /// each day's inbound messages, outbound attempts and deliveries.
+    fn count(&mut self, by_day: &[[[u64; 5]; 6]]) {
+        for (day, counts) in self.daily.iter_mut().zip(by_day) {
+            for (kind, row) in counts.iter().enumerate() {
+                for (o, n) in row.iter().enumerate() {
+                    self.counts[kind][o] += n;
+                    match OUTCOMES[o] {
+                        Outcome::Received => day[0] += n,
+                        Outcome::Delivered => {
+                            day[1] += n;
+                            day[2] += n;
+                        }
+                        _ => day[1] += n,
+                    }
+                }
+            }
+        }
+    }
+
     /// Messages of an outcome, over every kind.
     #[must_use]
     pub fn outcome(&self, o: Outcome) -> u64 {
@@ -311,7 +331,11 @@ struct Partial {
 struct StrategyPartial {
     /// Per pricing.
     pricings: Vec<(Tally, LedgerPending)>,
+    /// `dropped`, `held`, `held_at_end`; the counts come from `by_day`.
     traffic: Traffic,
+    /// Messages per (day, kind, outcome), one count per message; `traffic`'s counts and daily
+    /// totals are summed from it when the replication is settled.
+    by_day: Vec<[[u64; 5]; 6]>,
     trace: Vec<TraceRow>,
 }
 
@@ -321,6 +345,7 @@ impl Partial {
         let strategy = || StrategyPartial {
             pricings: (0..np).map(|_| (Tally::new(&plan.layout), LedgerPending::new(plan.s.free_tier))).collect(),
             traffic: Traffic::new(plan.layout.days),
+            by_day: vec![[[0; 5]; 6]; plan.layout.days],
             trace: Vec::new(),
         };
         Partial { strategies: plan.s.strategies.iter().map(|_| strategy()).collect(), customers: 0 }
@@ -333,6 +358,11 @@ impl Partial {
                 pending.merge(other_pending);
             }
             a.traffic.add(&b.traffic);
+            for (x, y) in a.by_day.iter_mut().zip(&b.by_day) {
+                for (x, y) in x.iter_mut().flatten().zip(y.iter().flatten()) {
+                    *x += y;
+                }
+            }
             a.trace.extend(b.trace);
         }
         self.customers += other.customers;
@@ -452,8 +482,10 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
             tallies.push(tally);
         }
         // Every message is counted once by kind and outcome.
-        events += strategy.traffic.counts.iter().flatten().sum::<u64>();
-        traffic.push(strategy.traffic);
+        let mut strategy_traffic = strategy.traffic;
+        strategy_traffic.count(&strategy.by_day);
+        events += strategy_traffic.counts.iter().flatten().sum::<u64>();
+        traffic.push(strategy_traffic);
         trace.push(strategy.trace);
     }
     Ok((Replication { tallies, traffic }, events, trace))
@@ -758,17 +790,7 @@ impl CustomerSim<'_> {
         let (month, slot) = (usize::from(month), usize::from(slot));
         let delivery = self.windows.observe(&message, &plan.settings[0], date);
         self.seq += 1;
-        let traffic = &mut out.traffic;
-        traffic.counts[kind_index(kind)][outcome_index(delivery.outcome)] += 1;
-        let d = &mut traffic.daily[day];
-        match delivery.outcome {
-            Outcome::Received => d[0] += 1,
-            Outcome::Delivered => {
-                d[1] += 1;
-                d[2] += 1;
-            }
-            _ => d[1] += 1,
-        }
+        out.by_day[day][kind_index(kind)][outcome_index(delivery.outcome)] += 1;
         if self.tracing && delivery.outcome != Outcome::Suppressed {
             out.trace.push(TraceRow {
                 time: t,
