@@ -114,39 +114,45 @@ pub fn sample<R: Rng + ?Sized>(dist: Dist, rng: &mut R) -> i64 {
     v.clamp(0.0, 1.0e17) as i64
 }
 
-fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
     PoissonCount::new(lambda).sample(rng)
 }
+
+/// Means below this are drawn by inversion, larger ones by rand_distr's rejection method.
+const INVERSION_BELOW: f64 = 30.0;
 
 /// Poisson counts of one mean, with e^-λ computed once.
 #[derive(Clone, Copy, Debug)]
 struct PoissonCount {
     lambda: f64,
-    limit: f64,
+    /// e^-λ, the probability of 0, when drawn by inversion; else 0.
+    p0: f64,
 }
 
 impl PoissonCount {
     fn new(lambda: f64) -> PoissonCount {
-        let limit = if lambda > 0.0 && lambda < 30.0 { Float::exp(-lambda) } else { 0.0 };
-        PoissonCount { lambda, limit }
+        let p0 = if (0.0..INVERSION_BELOW).contains(&lambda) { Float::exp(-lambda) } else { 0.0 };
+        PoissonCount { lambda, p0 }
     }
 
-    fn sample(self, rng: &mut Xoshiro256PlusPlus) -> u64 {
-        let lambda = self.lambda;
-        if lambda <= 0.0 || !lambda.is_finite() {
-            return 0;
-        }
-        if lambda < 30.0 {
-            // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
-            let mut k = 0;
-            let mut product: f64 = rng.random();
-            while product > self.limit {
+    fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> u64 {
+        if self.p0 > 0.0 {
+            // Inversion by sequential search with one uniform u: the least k with P(X <= k) > u,
+            // the probabilities built by P(k) = P(k - 1) λ / k. (The search stops if they
+            // underflow, far beyond any count that rounding leaves reachable.)
+            let u: f64 = rng.random();
+            let (mut k, mut p, mut cdf) = (0u64, self.p0, self.p0);
+            while u >= cdf && p > 0.0 {
                 k += 1;
-                product *= rng.random::<f64>();
+                p *= self.lambda / k as f64;
+                cdf += p;
             }
             return k;
         }
-        Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
+        if self.lambda.is_finite() && self.lambda > 0.0 {
+            return Poisson::new(self.lambda).map_or(0, |p| p.sample(rng) as u64);
+        }
+        0
     }
 }
 
@@ -223,7 +229,8 @@ impl Exogenous {
 }
 
 /// The scenario's calendar of activity: each hour of the run weighted by the daily and weekly
-/// profile, for drawing times.
+/// profile, for drawing times; with the other constants of drawing that are the same for every
+/// customer.
 #[derive(Clone, Debug)]
 pub struct Calendar {
     start: Time,
@@ -232,6 +239,8 @@ pub struct Calendar {
     /// `keep[k]`, else replaced by `alias[k]` (one draw in constant time).
     keep: Vec<f64>,
     alias: Vec<u32>,
+    /// The count of messages after a visit's first.
+    burst: PoissonCount,
 }
 
 impl Calendar {
@@ -273,7 +282,8 @@ impl Calendar {
                 alias[k] = heaviest as u32;
             }
         }
-        Calendar { start: s.start_time(), end: s.end_time(), keep, alias }
+        let burst = PoissonCount::new(s.visits.messages - 1.0);
+        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst }
     }
 
     /// A time drawn from the profile.
@@ -374,7 +384,7 @@ pub fn generate(
     let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
     let mut ads_rng = key.stream(Purpose::Ads, 0);
     let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
-    let burst = PoissonCount::new(s.visits.messages - 1.0);
+    let burst = calendar.burst;
     for v in 0..visits + clicks {
         let from_ad = v >= visits;
         let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
@@ -496,6 +506,32 @@ mod tests {
             let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
             assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "λ {lambda}: mean {mean}");
             assert!((var / lambda - 1.0).abs() < 0.08, "λ {lambda}: variance {var}");
+        }
+    }
+
+    #[test]
+    fn small_poisson_counts_follow_the_poisson_law() {
+        // 20,000 draws binned 0, 1, .. and a last bin for the rest (each expecting more than 15);
+        // the chi-square statistic under its 0.1% critical value for the bins' degrees of freedom
+        // (fixed in advance: 24.32 for 7, 32.91 for 12).
+        for (lambda, bins, critical) in [(1.5, 8, 24.32), (4.0, 13, 32.91)] {
+            let mut rng = stream(11, 0, 0, Purpose::Orders, 0);
+            let n = 20_000;
+            let mut observed = vec![0u64; bins];
+            for _ in 0..n {
+                observed[(poisson(lambda, &mut rng) as usize).min(bins - 1)] += 1;
+            }
+            let mut p = (-lambda).exp();
+            let mut rest = 1.0;
+            let mut chi2 = 0.0;
+            for (k, o) in observed.iter().enumerate() {
+                let prob = if k + 1 == bins { rest } else { p };
+                rest -= p;
+                p *= lambda / (k + 1) as f64;
+                let e = prob * n as f64;
+                chi2 += (*o as f64 - e).powi(2) / e;
+            }
+            assert!(chi2 < critical, "λ {lambda}: chi-square {chi2}");
         }
     }
 
