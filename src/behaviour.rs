@@ -156,11 +156,21 @@ impl PoissonCount {
     }
 }
 
+/// True with probability `p` (no draw when that is 0 or 1).
+fn bernoulli<R: Rng + ?Sized>(p: f64, rng: &mut R) -> bool {
+    if p <= 0.0 {
+        false
+    } else if p >= 1.0 {
+        true
+    } else {
+        rng.random::<f64>() < p
+    }
+}
+
 /// A count with mean `x`: floor(x) plus one with probability frac(x).
-fn count_with_mean(x: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+fn count_with_mean<R: Rng + ?Sized>(x: f64, rng: &mut R) -> u64 {
     let whole = x.floor();
-    let extra = u64::from(rng.random::<f64>() < x - whole);
-    whole as u64 + extra
+    whole as u64 + u64::from(bernoulli(x - whole, rng))
 }
 
 /// Who a customer is.
@@ -242,6 +252,8 @@ pub struct Calendar {
     alias: Vec<u32>,
     /// The count of messages after a visit's first.
     burst: PoissonCount,
+    /// The law of a customer's activity, if it varies.
+    activity: Option<Gamma<f64>>,
 }
 
 impl Calendar {
@@ -286,7 +298,8 @@ impl Calendar {
         // In 64-bit fixed point (the conversion saturates: 1 becomes `u64::MAX`).
         let keep = keep.iter().map(|p| (p * 2f64.powi(64)) as u64).collect();
         let burst = PoissonCount::new(s.visits.messages - 1.0);
-        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst }
+        let activity = s.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok());
+        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst, activity }
     }
 
     /// A time drawn from the profile.
@@ -362,13 +375,15 @@ pub fn generate(
     out.clear();
     let key = CustomerKey::new(s.seed, replication, customer);
     let mut rng = key.stream(Purpose::Profile, 0);
-    let u: f64 = rng.random();
-    let country = s.countries.iter().find(|(_, cum)| u < *cum).or(s.countries.last()).map_or(Country::US, |c| c.0);
-    let opted_in = rng.random::<f64>() < s.opted_in;
-    let activity = match s.activity_shape {
-        Some(shape) => Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(&mut rng)),
-        None => 1.0,
+    let country = match s.countries.as_slice() {
+        [(only, _)] => *only,
+        countries => {
+            let u: f64 = rng.random();
+            countries.iter().find(|(_, cum)| u < *cum).or(countries.last()).map_or(Country::US, |c| c.0)
+        }
     };
+    let opted_in = bernoulli(s.opted_in, &mut rng);
+    let activity = calendar.activity.map_or(1.0, |g| g.sample(&mut rng));
     let profile = Profile { country, opted_in, activity };
     let days = f64::from(s.days);
     let mut id: u64 = 0;
@@ -383,19 +398,11 @@ pub fn generate(
     };
 
     // Visits and ad clicks: a burst of inbound messages, then agents' answers.
-    let mut visit_rng = key.stream(Purpose::Visits, 0);
-    let mut support_rng = key.stream(Purpose::Support, 0);
-    let visits = poisson(s.visits.per_day * activity * days, &mut visit_rng);
-    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
-    let mut ads_rng = key.stream(Purpose::Ads, 0);
-    let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
-    let burst = calendar.burst;
-    for v in 0..visits + clicks {
-        let from_ad = v >= visits;
-        let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
+    let mut support_rng = s.support.as_ref().map(|_| key.stream(Purpose::Support, 0));
+    let mut visit = |r: &mut Xoshiro256PlusPlus, from_ad: bool, out: &mut Vec<Exogenous>| {
         let start = calendar.draw(r);
-        let entry_point = from_ad || r.random::<f64>() < s.visits.entry_point_share;
-        let n = 1 + burst.sample(r);
+        let entry_point = from_ad || bernoulli(s.visits.entry_point_share, r);
+        let n = 1 + calendar.burst.sample(r);
         let mut t = start;
         for k in 0..n {
             if k > 0 {
@@ -403,17 +410,28 @@ pub fn generate(
             }
             push(out, t, Happening::Inbound { entry_point: entry_point && k == 0 });
         }
-        if let Some(support) = &s.support {
-            let replies = count_with_mean(support.replies_per_visit, &mut support_rng);
+        if let (Some(support), Some(support_rng)) = (&s.support, &mut support_rng) {
+            let replies = count_with_mean(support.replies_per_visit, support_rng);
             let mut t = start;
             for _ in 0..replies {
-                t = t.plus(sample(support.response, &mut support_rng).max(1));
+                t = t.plus(sample(support.response, support_rng).max(1));
                 if let Some(hours) = &support.office_hours {
                     t = next_office_time(t, hours, i64::from(s.offset.0));
                 }
                 let what = content(Content::Support, false, &mut id, None);
                 push(out, t, what);
             }
+        }
+    };
+    let mut visit_rng = key.stream(Purpose::Visits, 0);
+    for _ in 0..poisson(s.visits.per_day * activity * days, &mut visit_rng) {
+        visit(&mut visit_rng, false, out);
+    }
+    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
+    if per_customer_clicks > 0.0 {
+        let mut ads_rng = key.stream(Purpose::Ads, 0);
+        for _ in 0..poisson(per_customer_clicks * days, &mut ads_rng) {
+            visit(&mut ads_rng, true, out);
         }
     }
 
@@ -446,9 +464,8 @@ pub fn generate(
                 crate::rules::TemplateCategory::Authentication => Content::Authentication,
             };
             for send in &campaign.sends {
-                let chosen = r.random::<f64>() < campaign.audience;
-                let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
-                if chosen {
+                if bernoulli(campaign.audience, &mut r) {
+                    let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
                     let what = content(kind, false, &mut id, u16::try_from(c).ok());
                     push(out, send.plus(offset), what);
                 }
