@@ -347,11 +347,17 @@ fn next_office_time(t: Time, hours: &OfficeHours, offset_secs: i64) -> Time {
 pub struct Happenings {
     /// In generation order: `raw[i].seq == i`.
     raw: Vec<Exogenous>,
-    /// The packed orders of the happenings within the run, sorted.
-    keys: Vec<u128>,
-    /// The same, in 64 bits when they fit (a run of a few months).
+    /// The packed orders of the happenings within the run (while generating, when they fit in
+    /// one word: see [`Happenings::push`]), then sorted.
     short_keys: Vec<u64>,
+    /// The same in 128 bits, when they do not fit.
+    keys: Vec<u128>,
     sorted: Vec<Exogenous>,
+    /// The run: happenings outside it are not kept.
+    start: Time,
+    end: Time,
+    /// Bits of the generation number in a short key (`0`: the run is too long for them).
+    seq_bits: u32,
 }
 
 impl Happenings {
@@ -359,6 +365,51 @@ impl Happenings {
     #[must_use]
     pub fn sorted(&self) -> &[Exogenous] {
         &self.sorted
+    }
+
+    /// Starts a customer's happenings within `start..end`.
+    fn clear(&mut self, start: Time, end: Time) {
+        self.raw.clear();
+        self.short_keys.clear();
+        self.sorted.clear();
+        (self.start, self.end) = (start, end);
+        // Short keys: (time since the start, inbound first, generation number) in one word,
+        // when the run's span leaves room for a few generation numbers.
+        let span_bits = u64::BITS - ((end.0 - start.0).max(0) as u64).leading_zeros();
+        self.seq_bits = (u64::BITS - 1).saturating_sub(span_bits);
+    }
+
+    /// Adds a happening (the next in generation order), with its short key if within the run.
+    fn push(&mut self, time: Time, what: Happening) {
+        let seq = self.raw.len() as u32;
+        let e = Exogenous::new(time, seq, what);
+        self.raw.push(e);
+        if self.start <= time && time < self.end {
+            let (_, o, _) = e.order();
+            let since = (time.0 - self.start.0) as u64;
+            // Wrong only when the generation number outgrows its bits: then unused (see `sort`).
+            let key = (since << 1 | u64::from(o)).wrapping_shl(self.seq_bits) | u64::from(seq);
+            self.short_keys.push(key);
+        }
+    }
+
+    /// Puts the happenings within the run in processing order: sorts their packed orders
+    /// (unique: they end with the generation number, which is also the index in `raw`), then
+    /// gathers (cheaper than moving whole happenings while sorting).
+    fn sort(&mut self) {
+        let raw = &self.raw;
+        if self.seq_bits > 0 && (raw.len() as u64) <= 1u64 << self.seq_bits {
+            // One-word keys sort faster.
+            self.short_keys.sort_unstable();
+            let mask = (1u64 << self.seq_bits) - 1;
+            self.sorted.extend(self.short_keys.iter().map(|k| raw[(k & mask) as usize]));
+        } else {
+            let (start, end) = (self.start, self.end);
+            self.keys.clear();
+            self.keys.extend(raw.iter().filter(|e| start <= e.time && e.time < end).map(Exogenous::key));
+            self.keys.sort_unstable();
+            self.sorted.extend(self.keys.iter().map(|k| raw[(*k as u32) as usize]));
+        }
     }
 }
 
@@ -371,8 +422,7 @@ pub fn generate(
     customer: u64,
     happenings: &mut Happenings,
 ) -> Profile {
-    let out = &mut happenings.raw;
-    out.clear();
+    happenings.clear(s.start_time(), s.end_time());
     let key = CustomerKey::new(s.seed, replication, customer);
     let mut rng = key.stream(Purpose::Profile, 0);
     let country = match s.countries.as_slice() {
@@ -387,11 +437,6 @@ pub fn generate(
     let profile = Profile { country, opted_in, activity };
     let days = f64::from(s.days);
     let mut id: u64 = 0;
-    let mut seq: u32 = 0;
-    let mut push = |out: &mut Vec<Exogenous>, time: Time, what: Happening| {
-        out.push(Exogenous::new(time, seq, what));
-        seq += 1;
-    };
     let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
         *id += 1;
         Happening::Content { content, urgent, id: *id, campaign }
@@ -399,7 +444,7 @@ pub fn generate(
 
     // Visits and ad clicks: a burst of inbound messages, then agents' answers.
     let mut support_rng = s.support.as_ref().map(|_| key.stream(Purpose::Support, 0));
-    let mut visit = |r: &mut Xoshiro256PlusPlus, from_ad: bool, out: &mut Vec<Exogenous>| {
+    let mut visit = |r: &mut Xoshiro256PlusPlus, from_ad: bool, out: &mut Happenings| {
         let start = calendar.draw(r);
         let entry_point = from_ad || bernoulli(s.visits.entry_point_share, r);
         let n = 1 + calendar.burst.sample(r);
@@ -408,7 +453,7 @@ pub fn generate(
             if k > 0 {
                 t = t.plus(sample(s.visits.gap, r).max(1));
             }
-            push(out, t, Happening::Inbound { entry_point: entry_point && k == 0 });
+            out.push(t, Happening::Inbound { entry_point: entry_point && k == 0 });
         }
         if let (Some(support), Some(support_rng)) = (&s.support, &mut support_rng) {
             let replies = count_with_mean(support.replies_per_visit, support_rng);
@@ -419,19 +464,19 @@ pub fn generate(
                     t = next_office_time(t, hours, i64::from(s.offset.0));
                 }
                 let what = content(Content::Support, false, &mut id, None);
-                push(out, t, what);
+                out.push(t, what);
             }
         }
     };
     let mut visit_rng = key.stream(Purpose::Visits, 0);
     for _ in 0..poisson(s.visits.per_day * activity * days, &mut visit_rng) {
-        visit(&mut visit_rng, false, out);
+        visit(&mut visit_rng, false, happenings);
     }
     let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
     if per_customer_clicks > 0.0 {
         let mut ads_rng = key.stream(Purpose::Ads, 0);
         for _ in 0..poisson(per_customer_clicks * days, &mut ads_rng) {
-            visit(&mut ads_rng, true, out);
+            visit(&mut ads_rng, true, happenings);
         }
     }
 
@@ -441,7 +486,7 @@ pub fn generate(
             let t = calendar.draw(&mut r);
             for n in &orders.notifications {
                 let what = content(Content::Utility, n.urgent, &mut id, None);
-                push(out, t.plus(n.after), what);
+                happenings.push(t.plus(n.after), what);
             }
         }
     }
@@ -451,7 +496,7 @@ pub fn generate(
         for _ in 0..poisson(s.logins_per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
             let what = content(Content::Authentication, true, &mut id, None);
-            push(out, t, what);
+            happenings.push(t, what);
         }
     }
 
@@ -467,38 +512,13 @@ pub fn generate(
                 if bernoulli(campaign.audience, &mut r) {
                     let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
                     let what = content(kind, false, &mut id, u16::try_from(c).ok());
-                    push(out, send.plus(offset), what);
+                    happenings.push(send.plus(offset), what);
                 }
             }
         }
     }
 
-    // Sort the packed orders (unique: they end with the generation number, which is also the
-    // index in `raw`), then gather: cheaper than moving whole happenings while sorting.
-    let (start, end) = (s.start_time(), s.end_time());
-    let within = |e: &&Exogenous| start <= e.time && e.time < end;
-    happenings.sorted.clear();
-    // (time since the start, inbound first, generation number) in 64 bits when the run's span
-    // and the count leave room: the same order, and integers of one word sort faster.
-    let seq_bits = u64::BITS - (out.len() as u64).leading_zeros();
-    let span_bits = u64::BITS - ((end.0 - start.0).max(0) as u64).leading_zeros();
-    if span_bits + 1 + seq_bits <= u64::BITS {
-        let keys = &mut happenings.short_keys;
-        keys.clear();
-        keys.extend(out.iter().filter(within).map(|e| {
-            let (t, o, seq) = e.order();
-            (((t.0 - start.0) as u64) << (1 + seq_bits)) | (u64::from(o) << seq_bits) | u64::from(seq)
-        }));
-        keys.sort_unstable();
-        let mask = (1u64 << seq_bits) - 1;
-        happenings.sorted.extend(keys.iter().map(|k| out[(k & mask) as usize]));
-    } else {
-        let keys = &mut happenings.keys;
-        keys.clear();
-        keys.extend(out.iter().filter(within).map(Exogenous::key));
-        keys.sort_unstable();
-        happenings.sorted.extend(keys.iter().map(|k| out[(*k as u32) as usize]));
-    }
+    happenings.sort();
     profile
 }
 
