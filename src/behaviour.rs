@@ -151,6 +151,7 @@ impl PoissonCount {
         PoissonCount { lambda, p0 }
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> u64 {
         if self.p0 > 0.0 {
             // Inversion by sequential search with one uniform u: the least k with P(X <= k) > u,
@@ -165,6 +166,12 @@ impl PoissonCount {
             }
             return k;
         }
+        self.sample_large(rng)
+    }
+
+    /// A large mean's count (or 0 for a mean of 0 or less), by rand_distr's rejection method.
+    #[inline(never)]
+    fn sample_large<R: Rng + ?Sized>(self, rng: &mut R) -> u64 {
         if self.lambda.is_finite() && self.lambda > 0.0 {
             return Poisson::new(self.lambda).map_or(0, |p| p.sample(rng) as u64);
         }
