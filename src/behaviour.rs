@@ -277,6 +277,59 @@ pub struct Calendar {
     burst: PoissonCount,
     /// The law of a customer's activity, if it varies.
     activity: Option<Gamma<f64>>,
+    /// The agents' hours over the run, if they keep office hours.
+    office: Option<OfficeDays>,
+}
+
+/// The agents' working hours over the run and the week after it, day by day (local days), for
+/// [`next_office_time`] without its arithmetic of weekdays.
+#[derive(Clone, Debug)]
+struct OfficeDays {
+    /// Local midnight of the first day, as an instant.
+    first: Time,
+    /// Per day: opening and closing instants (both the next opening if the day is closed), and
+    /// the next opening after closing.
+    days: Vec<(Time, Time, Time)>,
+    hours: OfficeHours,
+    offset_secs: i64,
+}
+
+impl OfficeDays {
+    fn new(s: &Scenario, hours: OfficeHours) -> OfficeDays {
+        let offset_secs = i64::from(s.offset.0);
+        let first = s.start_time();
+        let days = (0..i64::from(s.days) + 8)
+            .map(|d| {
+                let midnight = first.plus(d * DAY);
+                let open = next_office_time(midnight, &hours, offset_secs);
+                if open.0 - midnight.0 >= DAY {
+                    return (open, open, open);
+                }
+                let close = Time(midnight.0 + hours.to * SECOND);
+                (open, close, next_office_time(close, &hours, offset_secs))
+            })
+            .collect();
+        OfficeDays { first, days, hours, offset_secs }
+    }
+
+    /// The same as [`next_office_time`].
+    #[inline]
+    fn next(&self, t: Time) -> Time {
+        let since = t.0.wrapping_sub(self.first.0);
+        let day = (since as u64 / DAY as u64) as usize;
+        match self.days.get(day) {
+            Some(&(open, close, next)) if since >= 0 => {
+                if t < open {
+                    open
+                } else if t < close {
+                    t
+                } else {
+                    next
+                }
+            }
+            _ => next_office_time(t, &self.hours, self.offset_secs),
+        }
+    }
 }
 
 impl Calendar {
@@ -322,7 +375,10 @@ impl Calendar {
         let keep = keep.iter().map(|p| (p * 2f64.powi(64)) as u64).collect();
         let burst = PoissonCount::new(s.visits.messages - 1.0);
         let activity = s.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok());
-        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst, activity }
+        let office = s.support.as_ref().and_then(|support| support.office_hours);
+        // (A scenario's hours are validated: they open before they close, on some day.)
+        let office = office.filter(|h| h.from < h.to && h.days.contains(&true)).map(|h| OfficeDays::new(s, h));
+        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst, activity, office }
     }
 
     /// A time drawn from the profile.
@@ -483,8 +539,8 @@ pub fn generate(
             let mut t = start;
             for _ in 0..replies {
                 t = t.plus(sample(support.response, support_rng).max(1));
-                if let Some(hours) = &support.office_hours {
-                    t = next_office_time(t, hours, i64::from(s.offset.0));
+                if let Some(office) = &calendar.office {
+                    t = office.next(t);
                 }
                 let what = content(Content::Support, false, &mut id, None);
                 out.push(t, what);
@@ -728,6 +784,32 @@ mod tests {
         // Uniform within the hour: Kolmogorov–Smirnov distance under its 0.1% critical value.
         let d = ks_distance(within, |x| x.clamp(0.0, 1.0));
         assert!(d < 1.95 / (n as f64).sqrt(), "KS distance {d}");
+    }
+
+    #[test]
+    fn the_office_days_table_agrees_with_the_office_hours() {
+        // Every minute and a few odd instants from a day before the run to ten days after it,
+        // in a zone off UTC by a non-whole hour, with hours from midnight and to midnight too.
+        for (from, to, days) in [
+            ("09:00", "21:00", r#"["mon", "tue", "wed", "thu", "fri", "sat"]"#),
+            ("00:00", "24:00", r#"["sun"]"#),
+            ("08:30", "17:45", r#"["tue", "fri"]"#),
+        ] {
+            let text = format!(
+                "[run]\nstart = \"2026-01-01\"\ndays = 9\ntimezone = \"+05:30\"\n[customers]\ncountries = {{ IN = 1.0 }}\n[support]\nresponse = {{ kind = \"exponential\", mean = \"1h\" }}\noffice-hours = {{ from = \"{from}\", to = \"{to}\", days = {days} }}\n"
+            );
+            let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
+            let hours = s.support.as_ref().and_then(|x| x.office_hours).unwrap();
+            let office = Calendar::new(&s).office.unwrap();
+            let offset = i64::from(s.offset.0);
+            let first = s.start_time().0 - DAY;
+            for i in 0..(20 * 24 * 60) {
+                for t in [first + i * 60 * SECOND, first + i * 60 * SECOND + 7_919] {
+                    let t = Time(t);
+                    assert_eq!(office.next(t), next_office_time(t, &hours, offset), "{from}-{to}: {t:?}");
+                }
+            }
+        }
     }
 
     #[test]
