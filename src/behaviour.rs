@@ -9,13 +9,13 @@ use crate::scenario::{Dist, OfficeHours, Scenario};
 use crate::strategy::Content;
 use crate::time::{DAY, HOUR, SECOND, Time};
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 // Transcendental functions through num-traits, as rand_distr uses them. With num-traits' `std`
 // feature on (chrono enables it) they are the standard library's, that is the platform's libm:
 // the same seed gives byte-identical results on a given platform whatever the thread count, but
 // `exp`/`ln` may differ in the last bit between platforms (glibc, musl, macOS).
 use rand_distr::num_traits::Float;
-use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
+use rand_distr::{Distribution, Exp1, Gamma, Poisson, StandardNormal};
 
 /// What a random stream is for; part of every stream's key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +78,22 @@ impl CustomerKey {
     }
 }
 
+impl CustomerKey {
+    /// This customer's generator for one purpose of its own generation (visits, orders, ...):
+    /// its state is four words of the SplitMix64 sequence that starts at the customer's key, a
+    /// block of four per purpose, so that no two purposes share a word (and the words are drawn
+    /// like [`Xoshiro256PlusPlus::seed_from_u64`]'s, without first mixing a key per purpose).
+    fn own_stream(self, purpose: Purpose) -> Xoshiro256PlusPlus {
+        let first = self.0.wrapping_add((purpose as u64 * 4).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let word = |i: u64| mix(first.wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))).to_le_bytes();
+        let mut seed = [0u8; 32];
+        for (i, chunk) in seed.chunks_exact_mut(8).enumerate() {
+            chunk.copy_from_slice(&word(i as u64));
+        }
+        Xoshiro256PlusPlus::from_seed(seed)
+    }
+}
+
 /// The key of a stream: (seed, replication, customer, purpose, id) mixed into 64 bits.
 #[must_use]
 pub fn stream_key(seed: u64, replication: u32, customer: u64, purpose: Purpose, id: u64) -> u64 {
@@ -97,13 +113,11 @@ pub fn unit(key: u64) -> f64 {
 }
 
 /// Draws a duration in nanoseconds.
-pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
+pub fn sample<R: Rng + ?Sized>(dist: Dist, rng: &mut R) -> i64 {
     let v = match dist {
         Dist::Fixed(v) => v,
-        Dist::Exponential(mean) => {
-            let u: f64 = rng.random();
-            -mean * Float::ln(1.0 - u)
-        }
+        // The ziggurat: exact, and most draws need one 64-bit word and no logarithm.
+        Dist::Exponential(mean) => mean * Distribution::<f64>::sample(&Exp1, rng),
         Dist::LogNormal { median, sigma } => {
             let z: f64 = StandardNormal.sample(rng);
             median * Float::exp(sigma * z)
@@ -116,47 +130,70 @@ pub fn sample(dist: Dist, rng: &mut Xoshiro256PlusPlus) -> i64 {
     v.clamp(0.0, 1.0e17) as i64
 }
 
-fn poisson(lambda: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
     PoissonCount::new(lambda).sample(rng)
 }
+
+/// Means below this are drawn by inversion, larger ones by rand_distr's rejection method.
+const INVERSION_BELOW: f64 = 30.0;
 
 /// Poisson counts of one mean, with e^-λ computed once.
 #[derive(Clone, Copy, Debug)]
 struct PoissonCount {
     lambda: f64,
-    limit: f64,
+    /// e^-λ, the probability of 0, when drawn by inversion; else 0.
+    p0: f64,
 }
 
 impl PoissonCount {
     fn new(lambda: f64) -> PoissonCount {
-        let limit = if lambda > 0.0 && lambda < 30.0 { Float::exp(-lambda) } else { 0.0 };
-        PoissonCount { lambda, limit }
+        let p0 = if (0.0..INVERSION_BELOW).contains(&lambda) { Float::exp(-lambda) } else { 0.0 };
+        PoissonCount { lambda, p0 }
     }
 
-    fn sample(self, rng: &mut Xoshiro256PlusPlus) -> u64 {
-        let lambda = self.lambda;
-        if lambda <= 0.0 || !lambda.is_finite() {
-            return 0;
-        }
-        if lambda < 30.0 {
-            // Knuth's method: multiply uniforms until the product falls below e^-λ (λ + 1 draws).
-            let mut k = 0;
-            let mut product: f64 = rng.random();
-            while product > self.limit {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> u64 {
+        if self.p0 > 0.0 {
+            // Inversion by sequential search with one uniform u: the least k with P(X <= k) > u,
+            // the probabilities built by P(k) = P(k - 1) λ / k. (The search stops if they
+            // underflow, far beyond any count that rounding leaves reachable.)
+            let u: f64 = rng.random();
+            let (mut k, mut p, mut cdf) = (0u64, self.p0, self.p0);
+            while u >= cdf && p > 0.0 {
                 k += 1;
-                product *= rng.random::<f64>();
+                p *= self.lambda / k as f64;
+                cdf += p;
             }
             return k;
         }
-        Poisson::new(lambda).map_or(0, |p| p.sample(rng) as u64)
+        self.sample_large(rng)
+    }
+
+    /// A large mean's count (or 0 for a mean of 0 or less), by rand_distr's rejection method.
+    #[inline(never)]
+    fn sample_large<R: Rng + ?Sized>(self, rng: &mut R) -> u64 {
+        if self.lambda.is_finite() && self.lambda > 0.0 {
+            return Poisson::new(self.lambda).map_or(0, |p| p.sample(rng) as u64);
+        }
+        0
+    }
+}
+
+/// True with probability `p` (no draw when that is 0 or 1).
+fn bernoulli<R: Rng + ?Sized>(p: f64, rng: &mut R) -> bool {
+    if p <= 0.0 {
+        false
+    } else if p >= 1.0 {
+        true
+    } else {
+        rng.random::<f64>() < p
     }
 }
 
 /// A count with mean `x`: floor(x) plus one with probability frac(x).
-fn count_with_mean(x: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+fn count_with_mean<R: Rng + ?Sized>(x: f64, rng: &mut R) -> u64 {
     let whole = x.floor();
-    let extra = u64::from(rng.random::<f64>() < x - whole);
-    whole as u64 + extra
+    whole as u64 + u64::from(bernoulli(x - whole, rng))
 }
 
 /// Who a customer is.
@@ -225,15 +262,74 @@ impl Exogenous {
 }
 
 /// The scenario's calendar of activity: each hour of the run weighted by the daily and weekly
-/// profile, for drawing times.
+/// profile, for drawing times; with the other constants of drawing that are the same for every
+/// customer.
 #[derive(Clone, Debug)]
 pub struct Calendar {
     start: Time,
     end: Time,
     /// Walker–Vose alias table over the run's hours: hour `k` is kept with probability
-    /// `keep[k]`, else replaced by `alias[k]` (one draw in constant time).
-    keep: Vec<f64>,
+    /// `keep[k]` / 2^64 (a probability of 1 is stored as `u64::MAX`; those hours are their own
+    /// alias), else replaced by `alias[k]` (one draw in constant time).
+    keep: Vec<u64>,
     alias: Vec<u32>,
+    /// The count of messages after a visit's first.
+    burst: PoissonCount,
+    /// The law of a customer's activity, if it varies.
+    activity: Option<Gamma<f64>>,
+    /// The agents' hours over the run, if they keep office hours.
+    office: Option<OfficeDays>,
+}
+
+/// The agents' working hours over the run and the week after it, day by day (local days), for
+/// [`next_office_time`] without its arithmetic of weekdays.
+#[derive(Clone, Debug)]
+struct OfficeDays {
+    /// Local midnight of the first day, as an instant.
+    first: Time,
+    /// Per day: opening and closing instants (both the next opening if the day is closed), and
+    /// the next opening after closing.
+    days: Vec<(Time, Time, Time)>,
+    hours: OfficeHours,
+    offset_secs: i64,
+}
+
+impl OfficeDays {
+    fn new(s: &Scenario, hours: OfficeHours) -> OfficeDays {
+        let offset_secs = i64::from(s.offset.0);
+        let first = s.start_time();
+        let days = (0..i64::from(s.days) + 8)
+            .map(|d| {
+                let midnight = first.plus(d * DAY);
+                let open = next_office_time(midnight, &hours, offset_secs);
+                if open.0 - midnight.0 >= DAY {
+                    return (open, open, open);
+                }
+                let close = Time(midnight.0 + hours.to * SECOND);
+                (open, close, next_office_time(close, &hours, offset_secs))
+            })
+            .collect();
+        OfficeDays { first, days, hours, offset_secs }
+    }
+
+    /// The same as [`next_office_time`].
+    #[inline]
+    fn next(&self, t: Time) -> Time {
+        let since = t.0.wrapping_sub(self.first.0);
+        let day = (since as u64 / DAY as u64) as usize;
+        match self.days.get(day) {
+            Some(&(open, close, next)) if since >= 0 => {
+                if t < open {
+                    open
+                } else if t < close {
+                    t
+                } else {
+                    next
+                }
+            }
+            _ => next_office_time(t, &self.hours, self.offset_secs),
+        }
+    }
 }
 
 impl Calendar {
@@ -275,21 +371,30 @@ impl Calendar {
                 alias[k] = heaviest as u32;
             }
         }
-        Calendar { start: s.start_time(), end: s.end_time(), keep, alias }
+        // In 64-bit fixed point (the conversion saturates: 1 becomes `u64::MAX`).
+        let keep = keep.iter().map(|p| (p * 2f64.powi(64)) as u64).collect();
+        let burst = PoissonCount::new(s.visits.messages - 1.0);
+        let activity = s.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok());
+        let office = s.support.as_ref().and_then(|support| support.office_hours);
+        // (A scenario's hours are validated: they open before they close, on some day.)
+        let office = office.filter(|h| h.from < h.to && h.days.contains(&true)).map(|h| OfficeDays::new(s, h));
+        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst, activity, office }
     }
 
     /// A time drawn from the profile.
-    pub fn draw(&self, rng: &mut Xoshiro256PlusPlus) -> Time {
-        let n = self.keep.len();
-        let u: f64 = rng.random::<f64>() * n as f64;
-        let k = (u as usize).min(n - 1);
-        let hour = if u - (k as f64) < self.keep[k] { k } else { self.alias[k] as usize };
-        let within: f64 = rng.random();
-        self.start.plus(hour as i64 * HOUR + (within * HOUR as f64) as i64)
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> Time {
+        // One word picks the hour: its product with the number of hours is a uniform hour `k`
+        // (the high word) and a uniform 64-bit fraction (the low word) that decides between `k`
+        // and its alias. A second word places the time within the hour.
+        let scaled = u128::from(rng.next_u64()) * self.keep.len() as u128;
+        let k = (scaled >> 64) as usize;
+        let hour = if (scaled as u64) < self.keep[k] { k } else { self.alias[k] as usize };
+        let within = (u128::from(rng.next_u64()) * HOUR as u128) >> 64;
+        self.start.plus(hour as i64 * HOUR + within as i64)
     }
 
     /// A time drawn uniformly over the run (ignores the profile).
-    pub fn draw_flat(&self, rng: &mut Xoshiro256PlusPlus) -> Time {
+    pub fn draw_flat<R: Rng + ?Sized>(&self, rng: &mut R) -> Time {
         let u: f64 = rng.random();
         self.start.plus((u * (self.end.0 - self.start.0) as f64) as i64)
     }
@@ -321,11 +426,17 @@ fn next_office_time(t: Time, hours: &OfficeHours, offset_secs: i64) -> Time {
 pub struct Happenings {
     /// In generation order: `raw[i].seq == i`.
     raw: Vec<Exogenous>,
-    /// The packed orders of the happenings within the run, sorted.
-    keys: Vec<u128>,
-    /// The same, in 64 bits when they fit (a run of a few months).
+    /// The packed orders of the happenings within the run (while generating, when they fit in
+    /// one word: see [`Happenings::push`]), then sorted.
     short_keys: Vec<u64>,
+    /// The same in 128 bits, when they do not fit.
+    keys: Vec<u128>,
     sorted: Vec<Exogenous>,
+    /// The run: happenings outside it are not kept.
+    start: Time,
+    end: Time,
+    /// Bits of the generation number in a short key (`0`: the run is too long for them).
+    seq_bits: u32,
 }
 
 impl Happenings {
@@ -333,6 +444,51 @@ impl Happenings {
     #[must_use]
     pub fn sorted(&self) -> &[Exogenous] {
         &self.sorted
+    }
+
+    /// Starts a customer's happenings within `start..end`.
+    fn clear(&mut self, start: Time, end: Time) {
+        self.raw.clear();
+        self.short_keys.clear();
+        self.sorted.clear();
+        (self.start, self.end) = (start, end);
+        // Short keys: (time since the start, inbound first, generation number) in one word,
+        // when the run's span leaves room for a few generation numbers.
+        let span_bits = u64::BITS - ((end.0 - start.0).max(0) as u64).leading_zeros();
+        self.seq_bits = (u64::BITS - 1).saturating_sub(span_bits);
+    }
+
+    /// Adds a happening (the next in generation order), with its short key if within the run.
+    fn push(&mut self, time: Time, what: Happening) {
+        let seq = self.raw.len() as u32;
+        let e = Exogenous::new(time, seq, what);
+        self.raw.push(e);
+        if self.start <= time && time < self.end {
+            let (_, o, _) = e.order();
+            let since = (time.0 - self.start.0) as u64;
+            // Wrong only when the generation number outgrows its bits: then unused (see `sort`).
+            let key = (since << 1 | u64::from(o)).wrapping_shl(self.seq_bits) | u64::from(seq);
+            self.short_keys.push(key);
+        }
+    }
+
+    /// Puts the happenings within the run in processing order: sorts their packed orders
+    /// (unique: they end with the generation number, which is also the index in `raw`), then
+    /// gathers (cheaper than moving whole happenings while sorting).
+    fn sort(&mut self) {
+        let raw = &self.raw;
+        if self.seq_bits > 0 && (raw.len() as u64) <= 1u64 << self.seq_bits {
+            // One-word keys sort faster.
+            self.short_keys.sort_unstable();
+            let mask = (1u64 << self.seq_bits) - 1;
+            self.sorted.extend(self.short_keys.iter().map(|k| raw[(k & mask) as usize]));
+        } else {
+            let (start, end) = (self.start, self.end);
+            self.keys.clear();
+            self.keys.extend(raw.iter().filter(|e| start <= e.time && e.time < end).map(Exogenous::key));
+            self.keys.sort_unstable();
+            self.sorted.extend(self.keys.iter().map(|k| raw[(*k as u32) as usize]));
+        }
     }
 }
 
@@ -345,87 +501,86 @@ pub fn generate(
     customer: u64,
     happenings: &mut Happenings,
 ) -> Profile {
-    let out = &mut happenings.raw;
-    out.clear();
+    happenings.clear(s.start_time(), s.end_time());
     let key = CustomerKey::new(s.seed, replication, customer);
-    let mut rng = key.stream(Purpose::Profile, 0);
-    let u: f64 = rng.random();
-    let country = s.countries.iter().find(|(_, cum)| u < *cum).or(s.countries.last()).map_or(Country::US, |c| c.0);
-    let opted_in = rng.random::<f64>() < s.opted_in;
-    let activity = match s.activity_shape {
-        Some(shape) => Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(&mut rng)),
-        None => 1.0,
+    let mut rng = key.own_stream(Purpose::Profile);
+    let country = match s.countries.as_slice() {
+        [(only, _)] => *only,
+        countries => {
+            let u: f64 = rng.random();
+            countries.iter().find(|(_, cum)| u < *cum).or(countries.last()).map_or(Country::US, |c| c.0)
+        }
     };
+    let opted_in = bernoulli(s.opted_in, &mut rng);
+    let activity = calendar.activity.map_or(1.0, |g| g.sample(&mut rng));
     let profile = Profile { country, opted_in, activity };
     let days = f64::from(s.days);
     let mut id: u64 = 0;
-    let mut seq: u32 = 0;
-    let mut push = |out: &mut Vec<Exogenous>, time: Time, what: Happening| {
-        out.push(Exogenous::new(time, seq, what));
-        seq += 1;
-    };
     let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
         *id += 1;
         Happening::Content { content, urgent, id: *id, campaign }
     };
 
     // Visits and ad clicks: a burst of inbound messages, then agents' answers.
-    let mut visit_rng = key.stream(Purpose::Visits, 0);
-    let mut support_rng = key.stream(Purpose::Support, 0);
-    let visits = poisson(s.visits.per_day * activity * days, &mut visit_rng);
-    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
-    let mut ads_rng = key.stream(Purpose::Ads, 0);
-    let clicks = if per_customer_clicks > 0.0 { poisson(per_customer_clicks * days, &mut ads_rng) } else { 0 };
-    let burst = PoissonCount::new(s.visits.messages - 1.0);
-    for v in 0..visits + clicks {
-        let from_ad = v >= visits;
-        let r = if from_ad { &mut ads_rng } else { &mut visit_rng };
+    let mut support_rng = s.support.as_ref().map(|_| key.own_stream(Purpose::Support));
+    let mut visit = |r: &mut Xoshiro256PlusPlus, from_ad: bool, out: &mut Happenings| {
         let start = calendar.draw(r);
-        let entry_point = from_ad || r.random::<f64>() < s.visits.entry_point_share;
-        let n = 1 + burst.sample(r);
+        let entry_point = from_ad || bernoulli(s.visits.entry_point_share, r);
+        let n = 1 + calendar.burst.sample(r);
         let mut t = start;
         for k in 0..n {
             if k > 0 {
                 t = t.plus(sample(s.visits.gap, r).max(1));
             }
-            push(out, t, Happening::Inbound { entry_point: entry_point && k == 0 });
+            out.push(t, Happening::Inbound { entry_point: entry_point && k == 0 });
         }
-        if let Some(support) = &s.support {
-            let replies = count_with_mean(support.replies_per_visit, &mut support_rng);
+        if let (Some(support), Some(support_rng)) = (&s.support, &mut support_rng) {
+            let replies = count_with_mean(support.replies_per_visit, support_rng);
             let mut t = start;
             for _ in 0..replies {
-                t = t.plus(sample(support.response, &mut support_rng).max(1));
-                if let Some(hours) = &support.office_hours {
-                    t = next_office_time(t, hours, i64::from(s.offset.0));
+                t = t.plus(sample(support.response, support_rng).max(1));
+                if let Some(office) = &calendar.office {
+                    t = office.next(t);
                 }
                 let what = content(Content::Support, false, &mut id, None);
-                push(out, t, what);
+                out.push(t, what);
             }
+        }
+    };
+    let mut visit_rng = key.own_stream(Purpose::Visits);
+    for _ in 0..poisson(s.visits.per_day * activity * days, &mut visit_rng) {
+        visit(&mut visit_rng, false, happenings);
+    }
+    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
+    if per_customer_clicks > 0.0 {
+        let mut ads_rng = key.own_stream(Purpose::Ads);
+        for _ in 0..poisson(per_customer_clicks * days, &mut ads_rng) {
+            visit(&mut ads_rng, true, happenings);
         }
     }
 
     if let Some(orders) = &s.orders {
-        let mut r = key.stream(Purpose::Orders, 0);
+        let mut r = key.own_stream(Purpose::Orders);
         for _ in 0..poisson(orders.per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
             for n in &orders.notifications {
                 let what = content(Content::Utility, n.urgent, &mut id, None);
-                push(out, t.plus(n.after), what);
+                happenings.push(t.plus(n.after), what);
             }
         }
     }
 
     if s.logins_per_day > 0.0 {
-        let mut r = key.stream(Purpose::Logins, 0);
+        let mut r = key.own_stream(Purpose::Logins);
         for _ in 0..poisson(s.logins_per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
             let what = content(Content::Authentication, true, &mut id, None);
-            push(out, t, what);
+            happenings.push(t, what);
         }
     }
 
     if !s.campaigns.is_empty() {
-        let mut r = key.stream(Purpose::Campaigns, 0);
+        let mut r = key.own_stream(Purpose::Campaigns);
         for (c, campaign) in s.campaigns.iter().enumerate() {
             let kind = match campaign.category {
                 crate::rules::TemplateCategory::Marketing => Content::Marketing,
@@ -433,42 +588,16 @@ pub fn generate(
                 crate::rules::TemplateCategory::Authentication => Content::Authentication,
             };
             for send in &campaign.sends {
-                let chosen = r.random::<f64>() < campaign.audience;
-                let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
-                if chosen {
+                if bernoulli(campaign.audience, &mut r) {
+                    let offset = (r.random::<f64>() * campaign.spread as f64) as i64;
                     let what = content(kind, false, &mut id, u16::try_from(c).ok());
-                    push(out, send.plus(offset), what);
+                    happenings.push(send.plus(offset), what);
                 }
             }
         }
     }
 
-    // Sort the packed orders (unique: they end with the generation number, which is also the
-    // index in `raw`), then gather: cheaper than moving whole happenings while sorting.
-    let (start, end) = (s.start_time(), s.end_time());
-    let within = |e: &&Exogenous| start <= e.time && e.time < end;
-    happenings.sorted.clear();
-    // (time since the start, inbound first, generation number) in 64 bits when the run's span
-    // and the count leave room: the same order, and integers of one word sort faster.
-    let seq_bits = u64::BITS - (out.len() as u64).leading_zeros();
-    let span_bits = u64::BITS - ((end.0 - start.0).max(0) as u64).leading_zeros();
-    if span_bits + 1 + seq_bits <= u64::BITS {
-        let keys = &mut happenings.short_keys;
-        keys.clear();
-        keys.extend(out.iter().filter(within).map(|e| {
-            let (t, o, seq) = e.order();
-            (((t.0 - start.0) as u64) << (1 + seq_bits)) | (u64::from(o) << seq_bits) | u64::from(seq)
-        }));
-        keys.sort_unstable();
-        let mask = (1u64 << seq_bits) - 1;
-        happenings.sorted.extend(keys.iter().map(|k| out[(k & mask) as usize]));
-    } else {
-        let keys = &mut happenings.keys;
-        keys.clear();
-        keys.extend(out.iter().filter(within).map(Exogenous::key));
-        keys.sort_unstable();
-        happenings.sorted.extend(keys.iter().map(|k| out[(*k as u32) as usize]));
-    }
+    happenings.sort();
     profile
 }
 
@@ -488,6 +617,43 @@ mod tests {
     }
 
     #[test]
+    fn a_customers_own_streams_are_uncorrelated() {
+        // Over 20,000 customers, the first uniforms of neighbouring purposes' streams (whose
+        // seeds are neighbouring blocks of one SplitMix64 sequence), and of a purpose's stream
+        // and the same customer's keyed stream: correlations within 4 standard errors of 0
+        // (1/√n each), means within 4 of 1/2 (bounds fixed in advance).
+        let n = 20_000;
+        let purposes = [Purpose::Profile, Purpose::Visits, Purpose::Ads, Purpose::Orders, Purpose::Logins];
+        let first = |r: &mut Xoshiro256PlusPlus| r.random::<f64>();
+        let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(n); purposes.len() + 1];
+        for customer in 0..n as u64 {
+            let key = CustomerKey::new(7, 0, customer);
+            for (d, p) in draws.iter_mut().zip(purposes) {
+                d.push(first(&mut key.own_stream(p)));
+            }
+            draws[purposes.len()].push(first(&mut key.stream(Purpose::Reply, 1)));
+        }
+        let bound = 4.0 / (n as f64).sqrt();
+        for (i, a) in draws.iter().enumerate() {
+            let mean = a.iter().sum::<f64>() / n as f64;
+            assert!((mean - 0.5).abs() < 4.0 * (1.0 / 12.0 / n as f64).sqrt(), "stream {i}: mean {mean}");
+            if let Some(b) = draws.get(i + 1) {
+                // Uniforms: mean 1/2, variance 1/12.
+                let cov = a.iter().zip(b).map(|(x, y)| (x - 0.5) * (y - 0.5)).sum::<f64>() / n as f64;
+                let corr = cov * 12.0;
+                assert!(corr.abs() < bound, "streams {i} and {}: correlation {corr}", i + 1);
+            }
+        }
+        // And no two of one customer's generators start alike.
+        let key = CustomerKey::new(7, 0, 0);
+        let mut starts: Vec<u64> = purposes.iter().map(|p| key.own_stream(*p).next_u64()).collect();
+        starts.extend([Purpose::Reply, Purpose::FollowUp].map(|p| key.stream(p, 0).next_u64()));
+        starts.sort_unstable();
+        starts.dedup();
+        assert_eq!(starts.len(), purposes.len() + 2);
+    }
+
+    #[test]
     fn poisson_counts_have_the_right_mean_and_variance() {
         // 20,000 draws: the sample mean is within 4 standard errors of λ (bound fixed in advance).
         for lambda in [0.3, 4.0, 50.0] {
@@ -499,6 +665,59 @@ mod tests {
             assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "λ {lambda}: mean {mean}");
             assert!((var / lambda - 1.0).abs() < 0.08, "λ {lambda}: variance {var}");
         }
+    }
+
+    #[test]
+    fn small_poisson_counts_follow_the_poisson_law() {
+        // 20,000 draws binned 0, 1, .. and a last bin for the rest (each expecting more than 15);
+        // the chi-square statistic under its 0.1% critical value for the bins' degrees of freedom
+        // (fixed in advance: 24.32 for 7, 32.91 for 12).
+        for (lambda, bins, critical) in [(1.5, 8, 24.32), (4.0, 13, 32.91)] {
+            let mut rng = stream(11, 0, 0, Purpose::Orders, 0);
+            let n = 20_000;
+            let mut observed = vec![0u64; bins];
+            for _ in 0..n {
+                observed[(poisson(lambda, &mut rng) as usize).min(bins - 1)] += 1;
+            }
+            let mut p = (-lambda).exp();
+            let mut rest = 1.0;
+            let mut chi2 = 0.0;
+            for (k, o) in observed.iter().enumerate() {
+                let prob = if k + 1 == bins { rest } else { p };
+                rest -= p;
+                p *= lambda / (k + 1) as f64;
+                let e = prob * n as f64;
+                chi2 += (*o as f64 - e).powi(2) / e;
+            }
+            assert!(chi2 < critical, "λ {lambda}: chi-square {chi2}");
+        }
+    }
+
+    /// The Kolmogorov–Smirnov distance between a sample and a continuous distribution function.
+    fn ks_distance(mut draws: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+        draws.sort_by(f64::total_cmp);
+        let n = draws.len() as f64;
+        draws.iter().enumerate().fold(0.0, |d: f64, (i, x)| {
+            let f = cdf(*x);
+            d.max(f - i as f64 / n).max((i + 1) as f64 / n - f)
+        })
+    }
+
+    #[test]
+    fn exponential_delays_follow_the_exponential_law() {
+        // 20,000 draws of mean 2 minutes: the mean within 4 standard errors, the variance (which
+        // is mean², the standard error of its estimate √(8/n) of it) within 4 of them, and the
+        // Kolmogorov–Smirnov distance under its 0.1% critical value 1.95/√n (bounds fixed in advance).
+        let mean = 120.0 * SECOND as f64;
+        let mut rng = stream(5, 0, 0, Purpose::Support, 0);
+        let n = 20_000;
+        let draws: Vec<f64> = (0..n).map(|_| sample(Dist::Exponential(mean), &mut rng) as f64).collect();
+        let m = draws.iter().sum::<f64>() / n as f64;
+        let var = draws.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+        assert!((m / mean - 1.0).abs() < 4.0 / (n as f64).sqrt(), "mean {m}");
+        assert!((var / (mean * mean) - 1.0).abs() < 4.0 * (8.0 / n as f64).sqrt(), "variance {var}");
+        let d = ks_distance(draws, |x| 1.0 - (-x / mean).exp());
+        assert!(d < 1.95 / (n as f64).sqrt(), "KS distance {d}");
     }
 
     /// The engine relies on happenings coming in processing order (time, inbound first,
@@ -538,6 +757,8 @@ mod tests {
         let mut rng = stream(3, 0, 0, Purpose::Visits, 0);
         let n = 30_000;
         let mut evening = 0;
+        let mut per_hour = [0u64; 24];
+        let mut within = Vec::with_capacity(n);
         for _ in 0..n {
             let t = c.draw(&mut rng);
             let local = (t.0 - s.start_time().0) / HOUR;
@@ -545,10 +766,50 @@ mod tests {
             assert!(day < 5, "weekend drawn");
             assert!((9..20).contains(&hour), "hour {hour} drawn");
             evening += usize::from(hour >= 18);
+            per_hour[hour as usize] += 1;
+            within.push((t.0 - s.start_time().0).rem_euclid(HOUR) as f64 / HOUR as f64);
         }
         // Hours 18 and 19 weigh 6 of 15: 40%, within 4 standard errors (bound fixed in advance).
         let share = evening as f64 / n as f64;
         assert!((share - 0.4).abs() < 4.0 * (0.4f64 * 0.6 / n as f64).sqrt(), "{share}");
+        // Every hour in its weight: chi-square over the 11 hours drawn, under its 0.1% critical
+        // value for 10 degrees of freedom, 29.59 (fixed in advance).
+        let chi2: f64 = (9..20)
+            .map(|h| {
+                let e = n as f64 * if h >= 18 { 3.0 } else { 1.0 } / 15.0;
+                (per_hour[h] as f64 - e).powi(2) / e
+            })
+            .sum();
+        assert!(chi2 < 29.59, "chi-square {chi2}");
+        // Uniform within the hour: Kolmogorov–Smirnov distance under its 0.1% critical value.
+        let d = ks_distance(within, |x| x.clamp(0.0, 1.0));
+        assert!(d < 1.95 / (n as f64).sqrt(), "KS distance {d}");
+    }
+
+    #[test]
+    fn the_office_days_table_agrees_with_the_office_hours() {
+        // Every minute and a few odd instants from a day before the run to ten days after it,
+        // in a zone off UTC by a non-whole hour, with hours from midnight and to midnight too.
+        for (from, to, days) in [
+            ("09:00", "21:00", r#"["mon", "tue", "wed", "thu", "fri", "sat"]"#),
+            ("00:00", "24:00", r#"["sun"]"#),
+            ("08:30", "17:45", r#"["tue", "fri"]"#),
+        ] {
+            let text = format!(
+                "[run]\nstart = \"2026-01-01\"\ndays = 9\ntimezone = \"+05:30\"\n[customers]\ncountries = {{ IN = 1.0 }}\n[support]\nresponse = {{ kind = \"exponential\", mean = \"1h\" }}\noffice-hours = {{ from = \"{from}\", to = \"{to}\", days = {days} }}\n"
+            );
+            let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
+            let hours = s.support.as_ref().and_then(|x| x.office_hours).unwrap();
+            let office = Calendar::new(&s).office.unwrap();
+            let offset = i64::from(s.offset.0);
+            let first = s.start_time().0 - DAY;
+            for i in 0..(20 * 24 * 60) {
+                for t in [first + i * 60 * SECOND, first + i * 60 * SECOND + 7_919] {
+                    let t = Time(t);
+                    assert_eq!(office.next(t), next_office_time(t, &hours, offset), "{from}-{to}: {t:?}");
+                }
+            }
+        }
     }
 
     #[test]

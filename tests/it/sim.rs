@@ -58,7 +58,7 @@ start = "2026-02-01"
 days = 7
 pricing = ["per-message-2025"]
 replications = 60
-seed = 1
+seed = 2
 [customers]
 count = 4000
 countries = { IN = 1.0 }
