@@ -294,8 +294,9 @@ pub struct RateBook {
     /// Market names and the country mapping.
     pub markets: Markets,
     cards: Vec<RateCard>,
-    /// Card ids per model, oldest first.
-    by_model: [Vec<CardId>; 5],
+    /// Card ids per model with their effective dates (kept here so that finding the card in
+    /// force touches no card), oldest first.
+    by_model: [Vec<(Date, CardId)>; 5],
     /// The user's volume tiers (empty by default).
     pub tiers: TierTable,
 }
@@ -334,15 +335,14 @@ impl RateBook {
             ));
         }
         let ids = &mut self.by_model[model.index()];
-        if let Some(existing) = ids.iter().find(|id| self.cards[usize::from(id.0)].effective == effective) {
+        if let Some(&(_, existing)) = ids.iter().find(|(date, _)| *date == effective) {
             self.cards[usize::from(existing.0)] = card;
-            return Ok(*existing);
+            return Ok(existing);
         }
         let id = CardId(u16::try_from(self.cards.len()).map_err(|_| "too many rate cards")?);
         self.cards.push(card);
-        ids.push(id);
-        let cards = &self.cards;
-        ids.sort_by_key(|id| cards[usize::from(id.0)].effective);
+        ids.push((effective, id));
+        ids.sort_by_key(|(date, _)| *date);
         Ok(id)
     }
 
@@ -374,7 +374,7 @@ impl RateBook {
     #[must_use]
     pub fn card_for(&self, model: Model, date: Date) -> Option<CardId> {
         let ids = &self.by_model[model.index()];
-        ids.iter().rev().find(|id| self.cards[usize::from(id.0)].effective <= date).or_else(|| ids.first()).copied()
+        ids.iter().rev().find(|(from, _)| *from <= date).or_else(|| ids.first()).map(|(_, id)| *id)
     }
 
     /// A card by id.
@@ -385,7 +385,7 @@ impl RateBook {
 
     /// Every card in use, per model and date.
     pub fn cards(&self) -> impl Iterator<Item = &RateCard> + '_ {
-        self.by_model.iter().flatten().map(|id| self.card(*id))
+        self.by_model.iter().flatten().map(|(_, id)| self.card(*id))
     }
 
     /// The currency of the cards (USD for the bundled ones).
