@@ -9,6 +9,7 @@ mod reason;
 mod windows;
 
 pub use conversations::Conversations;
+pub(crate) use conversations::inbound_reason;
 pub use reason::Reason;
 pub use windows::{Delivery, Windows};
 

@@ -59,6 +59,20 @@ pub struct Priced {
     pub opened: Option<BillCategory>,
 }
 
+/// Rules 1 and 5: an inbound message is never charged, under any model; it (re)opens the
+/// customer service window and, through an entry point, may arm a free entry point. It opens
+/// and prices no conversation, so the simulation may take its reason from here without
+/// [`Conversations::price`].
+pub(crate) fn inbound_reason(delivery: &Delivery, entry_point: bool) -> Reason {
+    if delivery.armed_entry_point {
+        Reason::InboundEntryPoint
+    } else if entry_point {
+        Reason::InboundEntryPointWhileOpen
+    } else {
+        Reason::Inbound
+    }
+}
+
 fn free(reason: Reason) -> Priced {
     Priced { reason, bill: None, opened: None }
 }
@@ -90,14 +104,7 @@ impl Conversations {
         // processor predicts far better than one jump on the outcome (a third to a half of
         // simulated messages are inbound, most of the rest delivered).
         if let MessageKind::Inbound { entry_point } = message.kind {
-            // Every inbound is received (rules 1 and 5).
-            return free(if delivery.armed_entry_point {
-                Reason::InboundEntryPoint
-            } else if entry_point {
-                Reason::InboundEntryPointWhileOpen
-            } else {
-                Reason::Inbound
-            });
+            return free(inbound_reason(delivery, entry_point));
         }
         if delivery.outcome != Outcome::Delivered {
             return free(match delivery.outcome {
