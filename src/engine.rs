@@ -801,14 +801,18 @@ impl CustomerSim<'_> {
                 country: self.country,
             });
         }
+        // An inbound message is free under every model, opens and bills nothing: its reason is
+        // counted under every pricing without the pricing rules (inlined where the message is
+        // made, this is the whole inbound path).
+        if let MessageKind::Inbound { entry_point } = kind {
+            let reason = crate::rules::inbound_reason(&delivery, entry_point).index();
+            for (tally, _) in &mut out.pricings {
+                tally.reasons[reason] += 1;
+            }
+            return delivery.outcome;
+        }
         let pricings = plan.settings.iter().zip(&plan.models[day]).zip(&mut self.conversations);
         for (((settings, &model), conversations), (tally, pending)) in pricings.zip(out.pricings.iter_mut()) {
-            // An inbound message is free under every model, opens and bills nothing; with this
-            // inlined, the call to the pricing rules drops out of the inbound path.
-            if let MessageKind::Inbound { entry_point } = kind {
-                tally.reasons[crate::rules::inbound_reason(&delivery, entry_point).index()] += 1;
-                continue;
-            }
             let cx = Context { settings, book: &s.book, date, market };
             let priced = conversations.price(&message, &delivery, model, settings.pricing == Pricing::Auto, &cx);
             tally.reasons[priced.reason.index()] += 1;
