@@ -113,6 +113,7 @@ pub fn unit(key: u64) -> f64 {
 }
 
 /// Draws a duration in nanoseconds.
+#[inline(always)]
 pub fn sample<R: Rng + ?Sized>(dist: Dist, rng: &mut R) -> i64 {
     let v = match dist {
         Dist::Fixed(v) => v,
