@@ -68,13 +68,38 @@ impl CustomerKey {
     /// The key of this customer's stream for (purpose, id).
     #[must_use]
     pub fn key(self, purpose: Purpose, id: u64) -> u64 {
-        mix(mix(self.0 ^ purpose as u64) ^ id)
+        self.purpose(purpose).key(id)
     }
 
     /// This customer's generator for (purpose, id).
     #[must_use]
     pub fn stream(self, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
-        Xoshiro256PlusPlus::seed_from_u64(self.key(purpose, id))
+        self.purpose(purpose).stream(id)
+    }
+
+    /// The part of the keys of one purpose's streams that does not depend on the id.
+    #[must_use]
+    pub fn purpose(self, purpose: Purpose) -> PurposeKey {
+        PurposeKey(mix(self.0 ^ purpose as u64))
+    }
+}
+
+/// The part of a stream key fixed by (seed, replication, customer, purpose): the simulation
+/// keeps one per purpose keyed by content id, so that each content's key is one mix away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PurposeKey(u64);
+
+impl PurposeKey {
+    /// The key of the stream for `id` (the same as [`CustomerKey::key`]).
+    #[must_use]
+    pub fn key(self, id: u64) -> u64 {
+        mix(self.0 ^ id)
+    }
+
+    /// The generator for `id` (the same as [`CustomerKey::stream`]).
+    #[must_use]
+    pub fn stream(self, id: u64) -> Xoshiro256PlusPlus {
+        Xoshiro256PlusPlus::seed_from_u64(self.key(id))
     }
 }
 

@@ -19,7 +19,7 @@
 
 mod ledger;
 
-use crate::behaviour::{self, Calendar, Happening, Happenings, Purpose};
+use crate::behaviour::{self, Calendar, Happening, Happenings, Purpose, PurposeKey};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
 use crate::pricing::{BillCategory, Pricing};
@@ -290,6 +290,9 @@ struct Plan<'a> {
     days: Vec<DayInfo>,
     /// The run's first instant (local midnight).
     start: Time,
+    /// Whether deliveries can fail (a failure rate or a marketing limit): only then is a
+    /// delivery's draw made.
+    delivery_draws: bool,
     trace: u64,
 }
 
@@ -429,6 +432,7 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
             })
             .collect(),
         start: s.start_time(),
+        delivery_draws: s.failure_rate > 0.0 || s.marketing_limit > 0.0,
         models: (0..s.days)
             .map(|d| {
                 let date = Date(s.start.0 + d as i32);
@@ -566,6 +570,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
     for customer in from..to {
         let profile = behaviour::generate(plan.s, &plan.calendar, replication, customer, &mut scratch.exo);
         let Scratch { exo, queue, held } = &mut scratch;
+        let keys = ContentKeys::new(behaviour::CustomerKey::new(plan.s.seed, replication, customer));
         for (named, out) in plan.s.strategies.iter().zip(&mut out.strategies) {
             queue.clear();
             held.clear();
@@ -585,7 +590,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 awaiting_reply: false,
                 tracing: replication == 0 && customer < plan.trace,
                 days: plan.days_of(profile.country),
-                key: behaviour::CustomerKey::new(plan.s.seed, replication, customer),
+                keys,
             };
             sim.run(exo.sorted());
         }
@@ -615,7 +620,28 @@ struct CustomerSim<'a> {
     tracing: bool,
     /// The day table of the customer's country.
     days: &'a [DayInfo],
-    key: behaviour::CustomerKey,
+    keys: ContentKeys,
+}
+
+/// A customer's stream keys for the draws made per piece of content (keyed by its id), the
+/// purpose's half mixed once per customer.
+#[derive(Clone, Copy, Debug)]
+struct ContentKeys {
+    reply: PurposeKey,
+    re_engage_reply: PurposeKey,
+    delivery: PurposeKey,
+    follow_up: PurposeKey,
+}
+
+impl ContentKeys {
+    fn new(key: behaviour::CustomerKey) -> ContentKeys {
+        ContentKeys {
+            reply: key.purpose(Purpose::Reply),
+            re_engage_reply: key.purpose(Purpose::ReEngageReply),
+            delivery: key.purpose(Purpose::Delivery),
+            follow_up: key.purpose(Purpose::FollowUp),
+        }
+    }
 }
 
 impl CustomerSim<'_> {
@@ -693,7 +719,7 @@ impl CustomerSim<'_> {
         self.awaiting_reply = false;
         if let Some((parent, Some(c))) = reply {
             let Some(campaign) = self.plan.s.campaigns.get(usize::from(c)) else { return };
-            let mut rng = self.key.stream(Purpose::FollowUp, parent);
+            let mut rng = self.keys.follow_up.stream(parent);
             let mut at = t;
             for j in 0..campaign.follow_ups {
                 at = at.plus(behaviour::sample(campaign.follow_up_delay, &mut rng).max(1));
@@ -742,9 +768,9 @@ impl CustomerSim<'_> {
         let s = self.plan.s;
         // Delivery failures: the same draw for the same content under every strategy.
         let mut failed = false;
-        if s.failure_rate > 0.0 || s.marketing_limit > 0.0 {
+        if self.plan.delivery_draws {
             let salt = if content.is_none() { 1 << 63 } else { 0 };
-            let key = self.key.key(Purpose::Delivery, id ^ salt);
+            let key = self.keys.delivery.key(id ^ salt);
             failed = behaviour::unit(key) < s.failure_rate;
             if kind == MessageKind::Template(TemplateCategory::Marketing) && s.marketing_limit > 0.0 {
                 failed |= behaviour::unit(behaviour::mix(key)) < s.marketing_limit;
@@ -756,11 +782,11 @@ impl CustomerSim<'_> {
             return;
         }
         // The customer's reply to what was said: the same draw whatever form it took.
-        let (purpose, category) = match content {
+        let (keys, category) = match content {
             Some(Content::Support) => return,
-            Some(c) => (Purpose::Reply, c.category()),
+            Some(c) => (self.keys.reply, c.category()),
             None => match kind {
-                MessageKind::Template(c) => (Purpose::ReEngageReply, c),
+                MessageKind::Template(c) => (self.keys.re_engage_reply, c),
                 _ => return,
             },
         };
@@ -769,9 +795,8 @@ impl CustomerSim<'_> {
             return;
         }
         // Whether to reply comes straight from the stream's key; the delay from its generator.
-        let key = self.key.key(purpose, id);
-        if behaviour::unit(key) < behaviour.probability {
-            let mut rng = self.key.stream(purpose, id);
+        if behaviour::unit(keys.key(id)) < behaviour.probability {
+            let mut rng = keys.stream(id);
             let delay = behaviour::sample(behaviour.delay, &mut rng).max(1);
             let campaign = if content == Some(Content::Marketing) { campaign } else { None };
             self.push(t.plus(delay), 0, PendingKind::Reply { id, campaign });
