@@ -205,6 +205,47 @@ impl PoissonCount {
     }
 }
 
+/// Poisson counts of one mean drawn many times (the messages of a visit's burst): the inversion's
+/// cumulative probabilities computed once, with the same arithmetic as [`PoissonCount::sample`],
+/// so that a uniform gives the same count, found by a scan instead of a division per step.
+#[derive(Clone, Debug)]
+struct PoissonTable {
+    count: PoissonCount,
+    /// P(X <= k) for k = 0, 1, ... until it reaches 1 or the probabilities underflow.
+    cdf: Vec<f64>,
+    /// The count for a uniform at or above every entry (where the sequential search stops).
+    last: u64,
+}
+
+impl PoissonTable {
+    fn new(lambda: f64) -> PoissonTable {
+        let count = PoissonCount::new(lambda);
+        let mut cdf = Vec::new();
+        let mut k = 0;
+        if count.p0 > 0.0 {
+            let (mut p, mut c) = (count.p0, count.p0);
+            cdf.push(c);
+            // Uniforms are below 1, so once the sum reaches 1 every draw has stopped.
+            while c < 1.0 && p > 0.0 {
+                k += 1;
+                p *= lambda / k as f64;
+                c += p;
+                cdf.push(c);
+            }
+        }
+        PoissonTable { count, cdf, last: k }
+    }
+
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        if self.count.p0 > 0.0 {
+            let u: f64 = rng.random();
+            return self.cdf.iter().position(|&c| u < c).map_or(self.last, |k| k as u64);
+        }
+        self.count.sample_large(rng)
+    }
+}
+
 /// True with probability `p` (no draw when that is 0 or 1).
 fn bernoulli<R: Rng + ?Sized>(p: f64, rng: &mut R) -> bool {
     if p <= 0.0 {
@@ -300,7 +341,7 @@ pub struct Calendar {
     keep: Vec<u64>,
     alias: Vec<u32>,
     /// The count of messages after a visit's first.
-    burst: PoissonCount,
+    burst: PoissonTable,
     /// The law of a customer's activity, if it varies.
     activity: Option<Gamma<f64>>,
     /// The agents' hours over the run, if they keep office hours.
@@ -399,7 +440,7 @@ impl Calendar {
         }
         // In 64-bit fixed point (the conversion saturates: 1 becomes `u64::MAX`).
         let keep = keep.iter().map(|p| (p * 2f64.powi(64)) as u64).collect();
-        let burst = PoissonCount::new(s.visits.messages - 1.0);
+        let burst = PoissonTable::new(s.visits.messages - 1.0);
         let activity = s.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok());
         let office = s.support.as_ref().and_then(|support| support.office_hours);
         // (A scenario's hours are validated: they open before they close, on some day.)
