@@ -163,6 +163,27 @@ fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
 /// Means below this are drawn by inversion, larger ones by rand_distr's rejection method.
 const INVERSION_BELOW: f64 = 30.0;
 
+/// λ/k, the ratio P(k)/P(k - 1) of Poisson probabilities: from a table of reciprocals for the
+/// usual k, a multiplication instead of a division on the search's chain of dependent steps.
+#[inline]
+fn poisson_step(lambda: f64, k: u64) -> f64 {
+    match RECIPROCALS.get(k as usize) {
+        Some(inverse) => lambda * inverse,
+        None => lambda / k as f64,
+    }
+}
+
+/// 1/k for the Poisson search's first steps (entry 0 unused).
+const RECIPROCALS: [f64; 128] = {
+    let mut table = [0.0; 128];
+    let mut k = 1;
+    while k < 128 {
+        table[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    table
+};
+
 /// Poisson counts of one mean, with e^-λ computed once.
 #[derive(Clone, Copy, Debug)]
 struct PoissonCount {
@@ -181,13 +202,13 @@ impl PoissonCount {
     fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> u64 {
         if self.p0 > 0.0 {
             // Inversion by sequential search with one uniform u: the least k with P(X <= k) > u,
-            // the probabilities built by P(k) = P(k - 1) λ / k. (The search stops if they
+            // the probabilities built by P(k) = P(k - 1) λ / k ([`poisson_step`]). (The search stops if they
             // underflow, far beyond any count that rounding leaves reachable.)
             let u: f64 = rng.random();
             let (mut k, mut p, mut cdf) = (0u64, self.p0, self.p0);
             while u >= cdf && p > 0.0 {
                 k += 1;
-                p *= self.lambda / k as f64;
+                p *= poisson_step(self.lambda, k);
                 cdf += p;
             }
             return k;
@@ -228,7 +249,7 @@ impl PoissonTable {
             // Uniforms are below 1, so once the sum reaches 1 every draw has stopped.
             while c < 1.0 && p > 0.0 {
                 k += 1;
-                p *= lambda / k as f64;
+                p *= poisson_step(lambda, k);
                 c += p;
                 cdf.push(c);
             }
