@@ -46,6 +46,11 @@ fn f(v: &Value) -> f64 {
 /// Marketing only, no replies, a fixed audience share: each customer in the audience of the one
 /// send costs India's marketing rate on the 2026-01-01 per-message-2025 card (USD 0.0118); the
 /// expected total is customers × audience × opted-in × 0.0118.
+///
+/// A 95% interval misses the exact figure one run in twenty however right the simulator is, so
+/// the test runs eight seeds fixed in advance (1 to 8): the interval must cover the exact figure
+/// in at least six of them (a correct simulator fails that with probability 0.6%), and every
+/// mean must lie within two half-widths (about four standard errors) of it.
 #[test]
 fn hand_computable_marketing_cost_lies_in_its_interval() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +63,6 @@ start = "2026-02-01"
 days = 7
 pricing = ["per-message-2025"]
 replications = 60
-seed = 2
 [customers]
 count = 4000
 countries = { IN = 1.0 }
@@ -69,21 +73,31 @@ first = "2026-02-03T10:00"
 audience = 0.5
 "#,
     );
-    let summary = run(dir.path(), &s, &[]);
-    let r = result(&summary, "window-check", "per-message-2025");
     let exact = 4000.0 * 0.5 * 0.8 * 0.0118;
-    let ci = &r["total_cost"]["ci95"];
-    let (lo, hi) = (f(&ci[0]), f(&ci[1]));
-    assert!(lo <= exact && exact <= hi, "exact {exact} outside [{lo}, {hi}]");
-    // Not a vacuous interval: narrower than 10% of the figure.
-    assert!(hi - lo < 0.1 * exact, "interval [{lo}, {hi}] too wide");
-    // Every charge is a marketing template at the list rate.
-    let charged = f(&r["charged_mean"]["marketing"]);
-    assert!((f(&r["total_cost"]["mean"]) - charged * 0.0118).abs() < 1e-6);
-    // The customers without opt-in were suppressed, never charged.
-    let t = traffic(&summary, "window-check");
-    let suppressed = f(&t["messages_mean"]["suppressed"]);
-    assert!((suppressed / (suppressed + charged) - 0.2).abs() < 0.02, "suppressed share {suppressed}");
+    let mut covered = Vec::new();
+    for seed in 1..=8 {
+        let out = dir.path().join(format!("seed-{seed}"));
+        fs::create_dir_all(&out).unwrap();
+        let summary = run(&out, &s, &["--seed", &seed.to_string()]);
+        let r = result(&summary, "window-check", "per-message-2025");
+        let ci = &r["total_cost"]["ci95"];
+        let (lo, hi) = (f(&ci[0]), f(&ci[1]));
+        let mean = f(&r["total_cost"]["mean"]);
+        if lo <= exact && exact <= hi {
+            covered.push(seed);
+        }
+        assert!((mean - exact).abs() < hi - lo, "seed {seed}: mean {mean} far from exact {exact} ([{lo}, {hi}])");
+        // Not a vacuous interval: narrower than 10% of the figure.
+        assert!(hi - lo < 0.1 * exact, "seed {seed}: interval [{lo}, {hi}] too wide");
+        // Every charge is a marketing template at the list rate.
+        let charged = f(&r["charged_mean"]["marketing"]);
+        assert!((mean - charged * 0.0118).abs() < 1e-6);
+        // The customers without opt-in were suppressed, never charged.
+        let t = traffic(&summary, "window-check");
+        let suppressed = f(&t["messages_mean"]["suppressed"]);
+        assert!((suppressed / (suppressed + charged) - 0.2).abs() < 0.02, "seed {seed}: suppressed share {suppressed}");
+    }
+    assert!(covered.len() >= 6, "exact {exact} inside the 95% interval only for seeds {covered:?}");
 }
 
 fn orders_scenario(reply: f64) -> String {
