@@ -304,7 +304,7 @@ impl Plan<'_> {
         ((since / crate::time::DAY as u64) as usize).min(self.layout.days - 1)
     }
 
-    /// The day table of a country of the mix.
+    /// The day table of a country of the mix (every customer's country is one of the mix).
     fn days_of(&self, country: crate::pricing::markets::Country) -> &[DayInfo] {
         let row = self.s.countries.iter().position(|(c, _)| *c == country).unwrap_or(0);
         &self.days[row * self.layout.days..(row + 1) * self.layout.days]
@@ -762,7 +762,6 @@ impl CustomerSim<'_> {
     }
 
     /// Sends one outbound message; `content`: what it carries (`None`: a re-engagement template).
-    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn deliver(&mut self, t: Time, kind: MessageKind, content: Option<Content>, id: u64, campaign: Option<u16>) {
         let s = self.plan.s;
