@@ -293,6 +293,8 @@ pub struct Profile {
     pub opted_in: bool,
     /// Activity multiplier (mean 1).
     pub activity: f64,
+    /// The key of the customer's random streams (the simulation keys its own draws from it).
+    pub key: CustomerKey,
 }
 
 /// Something that happens to a customer whatever the strategy.
@@ -601,7 +603,7 @@ pub fn generate(
     };
     let opted_in = bernoulli(s.opted_in, &mut rng);
     let activity = calendar.activity.map_or(1.0, |g| g.sample(&mut rng));
-    let profile = Profile { country, opted_in, activity };
+    let profile = Profile { country, opted_in, activity, key };
     let days = f64::from(s.days);
     let mut id: u64 = 0;
     let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {

@@ -570,7 +570,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
     for customer in from..to {
         let profile = behaviour::generate(plan.s, &plan.calendar, replication, customer, &mut scratch.exo);
         let Scratch { exo, queue, held } = &mut scratch;
-        let keys = ContentKeys::new(behaviour::CustomerKey::new(plan.s.seed, replication, customer));
+        let keys = ContentKeys::new(profile.key);
         for (named, out) in plan.s.strategies.iter().zip(&mut out.strategies) {
             queue.clear();
             held.clear();
