@@ -7,6 +7,7 @@
 
 pub mod behaviour;
 pub mod engine;
+pub mod event;
 mod hash;
 pub mod log;
 pub mod output;
@@ -17,6 +18,7 @@ pub mod run_output;
 pub mod scenario;
 pub mod stats;
 pub mod strategy;
+pub mod tally;
 pub mod time;
 
 pub use log::bill::{Bill, BillOptions, Biller, ProviderFees, bill_log};

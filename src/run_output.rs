@@ -3,7 +3,7 @@
 //! table. Every file but the manifest (which records the run time and thread count) is a pure
 //! function of the scenario and seed, byte-identical for any thread count.
 
-use crate::engine::{KINDS, RunResult, Tally, Traffic};
+use crate::engine::RunResult;
 use crate::log::LogWriter;
 use crate::pricing::BillCategory;
 use crate::pricing::money::Money;
@@ -12,6 +12,7 @@ use crate::report::ReportError;
 use crate::rules::{Outcome, Reason};
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
+use crate::tally::{Charges, MESSAGE_KINDS, OUTCOMES, PricingTally, Traffic, kind_name};
 use crate::time::Date;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
@@ -107,9 +108,9 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-fn provider_fees(s: &Scenario, tally: &Tally, traffic: &Traffic) -> Money {
+fn provider_fees(s: &Scenario, tally: &PricingTally, traffic: &Traffic) -> Money {
     let delivered = traffic.outcome(Outcome::Delivered);
-    let inbound = traffic.outcome(Outcome::Received);
+    let inbound = traffic.inbound();
     s.fees.per_outbound * delivered + s.fees.per_inbound * inbound + tally.cost().percent(s.fees.markup_percent)
 }
 
@@ -196,45 +197,38 @@ impl RunStats {
         let mut cells = Vec::new();
         for si in 0..s.strategies.len() {
             for pi in 0..np {
-                let tallies: Vec<&Tally> = r.replications.iter().map(|rep| &rep.tallies[si * np + pi]).collect();
-                let exact = totals(s, r, si, pi);
+                let tallies: Vec<&PricingTally> = r.replications.iter().map(|rep| rep.tally(si, pi)).collect();
+                let exact = r.totals(si, pi);
                 let costs: Vec<f64> = exact.iter().map(|m| m.as_f64()).collect();
                 let fees: Vec<f64> = r
                     .replications
                     .iter()
-                    .map(|rep| provider_fees(s, &rep.tallies[si * np + pi], &rep.traffic[si]).as_f64())
+                    .map(|rep| provider_fees(s, rep.tally(si, pi), rep.traffic(si)).as_f64())
                     .collect();
                 let mut categories = Vec::new();
                 for category in BillCategory::ALL {
-                    let c = category as usize;
-                    let per_rep = |t: &Tally| -> (u64, Money) {
-                        t.cells
-                            .chunks(8)
-                            .fold((0, Money::ZERO), |(k, m), cells| (k + cells[c].charged, m + cells[c].cost))
-                    };
-                    let counts: Vec<(u64, Money)> = tallies.iter().map(|t| per_rep(t)).collect();
-                    if counts.iter().all(|(k, m)| *k == 0 && *m == Money::ZERO) {
+                    let charges: Vec<Charges> = tallies.iter().map(|t| t.by_category(category)).collect();
+                    if charges.iter().all(Charges::is_empty) {
                         continue;
                     }
-                    let costs: Vec<f64> = counts.iter().map(|x| x.1.as_f64()).collect();
+                    let costs: Vec<f64> = charges.iter().map(|c| c.cost.as_f64()).collect();
                     categories.push(CategoryStats {
                         category,
-                        charged_mean: mean_u64(counts.iter().map(|x| x.0), n),
+                        charged_mean: mean_u64(charges.iter().map(|c| c.charged), n),
                         cost: summarize(&costs),
                     });
                 }
                 let reasons = Reason::ALL
                     .iter()
-                    .enumerate()
-                    .filter_map(|(k, reason)| {
-                        let total: u64 = tallies.iter().map(|t| t.reasons[k]).sum();
+                    .filter_map(|reason| {
+                        let total: u64 = tallies.iter().map(|t| t.reason(*reason)).sum();
                         (total > 0).then(|| (*reason, total as f64 / n as f64))
                     })
                     .collect();
                 let conversations = BillCategory::ALL
                     .into_iter()
                     .filter_map(|category| {
-                        let total: u64 = tallies.iter().map(|t| t.conversations[category as usize]).sum();
+                        let total: u64 = tallies.iter().map(|t| t.conversations(category)).sum();
                         (total > 0).then(|| (category, total as f64 / n as f64))
                     })
                     .collect();
@@ -252,7 +246,7 @@ impl RunStats {
         for pi in 0..np {
             for a in 0..s.strategies.len() {
                 for b in a + 1..s.strategies.len() {
-                    let (ta, tb) = (&cells[a * np + pi].totals, &cells[b * np + pi].totals);
+                    let (ta, tb) = (&r.totals(a, pi), &r.totals(b, pi));
                     let diffs: Vec<f64> = ta.iter().zip(tb).map(|(x, y)| (*x - *y).as_f64()).collect();
                     paired.push(PairStats {
                         pricing: pi,
@@ -364,12 +358,6 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
 
-/// Per (strategy, pricing), the exact total per replication.
-fn totals(s: &Scenario, r: &RunResult, si: usize, pi: usize) -> Vec<Money> {
-    let np = s.pricings.len();
-    r.replications.iter().map(|rep| rep.tallies[si * np + pi].cost()).collect()
-}
-
 fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
     let np = s.pricings.len();
     let n = r.replications.len();
@@ -413,26 +401,26 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
     }
     let mut traffic = Vec::new();
     for (si, named) in s.strategies.iter().enumerate() {
-        let t = |f: &dyn Fn(&Traffic) -> u64| round(mean_u64(r.replications.iter().map(|rep| f(&rep.traffic[si])), n));
+        let t = |f: &dyn Fn(&Traffic) -> u64| round(mean_u64(r.replications.iter().map(|rep| f(rep.traffic(si))), n));
         let mut by_kind = Map::new();
-        for (k, name) in KINDS.iter().enumerate() {
+        for kind in MESSAGE_KINDS {
             let mut outcomes = Map::new();
-            for (o, outcome) in crate::engine::OUTCOMES.iter().enumerate() {
-                let v = t(&|x: &Traffic| x.counts[k][o]);
+            for outcome in OUTCOMES {
+                let v = t(&|x: &Traffic| x.messages.get(kind, outcome));
                 if v > 0.0 {
                     outcomes.insert(outcome.id().into(), json!(v));
                 }
             }
             if !outcomes.is_empty() {
-                by_kind.insert((*name).into(), Value::Object(outcomes));
+                by_kind.insert(kind_name(kind).into(), Value::Object(outcomes));
             }
         }
         traffic.push(json!({
             "strategy": named.name,
             "kind": named.strategy.kind(),
             "messages_mean": {
-                "inbound": t(&|x: &Traffic| x.outcome(Outcome::Received)),
-                "outbound": t(&|x: &Traffic| x.counts.iter().skip(2).map(|row| row.iter().sum::<u64>()).sum()),
+                "inbound": t(&|x: &Traffic| x.inbound()),
+                "outbound": t(&|x: &Traffic| x.outbound()),
                 "delivered": t(&|x: &Traffic| x.outcome(Outcome::Delivered)),
                 "blocked": t(&|x: &Traffic| x.outcome(Outcome::Blocked)),
                 "suppressed": t(&|x: &Traffic| x.outcome(Outcome::Suppressed)),
@@ -465,7 +453,7 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
     for (si, named) in s.strategies.iter().enumerate() {
         for a in 0..s.pricings.len() {
             for b in a + 1..s.pricings.len() {
-                let (ta, tb) = (totals(s, r, si, a), totals(s, r, si, b));
+                let (ta, tb) = (r.totals(si, a), r.totals(si, b));
                 let diffs: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
                 pricing_differences.push(json!({
                     "strategy": named.name,
@@ -502,21 +490,20 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
 }
 
 fn breakdown(s: &Scenario, r: &RunResult) -> String {
-    let np = s.pricings.len();
     let l = &r.layout;
     let mut out = String::from("strategy,pricing,replication,month,market,category,charged,cost\n");
     for (ri, rep) in r.replications.iter().enumerate() {
         for (si, named) in s.strategies.iter().enumerate() {
             for (pi, pricing) in s.pricings.iter().enumerate() {
-                let t = &rep.tallies[si * np + pi];
-                for month in 0..l.months {
-                    for (mi, market) in l.markets.iter().enumerate() {
+                let t = rep.tally(si, pi);
+                for month in 0..l.months() {
+                    for (mi, market) in l.markets().iter().enumerate() {
                         for category in BillCategory::ALL {
-                            let c = t.cells[l.cell(month, mi, category)];
-                            if c.charged == 0 && c.cost == Money::ZERO {
+                            let c = t.charges(month, mi, category);
+                            if c.is_empty() {
                                 continue;
                             }
-                            let m = crate::time::Month(l.first_month.0 + month as i32);
+                            let m = l.month(month);
                             let _ = writeln!(
                                 out,
                                 "{},{},{ri},{m},{},{},{},{}",
@@ -537,26 +524,23 @@ fn breakdown(s: &Scenario, r: &RunResult) -> String {
 }
 
 fn daily(s: &Scenario, r: &RunResult) -> String {
-    let np = s.pricings.len();
     let n = r.replications.len().max(1) as f64;
     let mut out = String::from(
         "strategy,pricing,date,inbound_mean,outbound_mean,delivered_mean,charged_mean,cost_mean_before_tiers\n",
     );
     for (si, named) in s.strategies.iter().enumerate() {
         for (pi, pricing) in s.pricings.iter().enumerate() {
-            for day in 0..r.layout.days {
+            for day in 0..r.layout.days() {
                 let mut traffic = [0u64; 3];
-                let mut charged = 0u64;
-                let mut cost = Money::ZERO;
+                let mut charges = Charges::default();
                 for rep in &r.replications {
-                    let d = rep.traffic[si].daily[day];
-                    for k in 0..3 {
-                        traffic[k] += d[k];
-                    }
-                    let c = rep.tallies[si * np + pi].daily[day];
-                    charged += c.charged;
-                    cost += c.cost;
+                    let d = rep.traffic(si).daily[day];
+                    traffic[0] += d.inbound;
+                    traffic[1] += d.attempted;
+                    traffic[2] += d.delivered;
+                    charges += rep.tally(si, pi).day(day);
                 }
+                let Charges { charged, cost } = charges;
                 let _ = writeln!(
                     out,
                     "{},{},{},{:.4},{:.4},{:.4},{:.4},{:.6}",
@@ -582,7 +566,6 @@ fn csv_field(s: &str) -> String {
 /// The one-screen summary for the terminal.
 #[must_use]
 pub fn table(s: &Scenario, r: &RunResult, dir: &Path, report: bool) -> String {
-    let np = s.pricings.len();
     let currency = s.book.currency();
     let mut out = String::new();
     let _ = writeln!(
@@ -602,12 +585,11 @@ pub fn table(s: &Scenario, r: &RunResult, dir: &Path, report: bool) -> String {
     );
     for (si, named) in s.strategies.iter().enumerate() {
         let blocked =
-            mean_u64(r.replications.iter().map(|rep| rep.traffic[si].outcome(Outcome::Blocked)), r.replications.len());
+            mean_u64(r.replications.iter().map(|rep| rep.traffic(si).outcome(Outcome::Blocked)), r.replications.len());
         for (pi, pricing) in s.pricings.iter().enumerate() {
-            let costs: Vec<f64> = totals(s, r, si, pi).iter().map(|m| m.as_f64()).collect();
+            let costs: Vec<f64> = r.totals(si, pi).iter().map(|m| m.as_f64()).collect();
             let x = summarize(&costs);
-            let charged =
-                mean_u64(r.replications.iter().map(|rep| rep.tallies[si * np + pi].charged()), r.replications.len());
+            let charged = mean_u64(r.replications.iter().map(|rep| rep.tally(si, pi).charged()), r.replications.len());
             let _ = writeln!(
                 out,
                 "{:<20} {:<18} {:>12.2} {:>25} {:>12.2} {:>10.0} {:>9.0}",
@@ -625,12 +607,12 @@ pub fn table(s: &Scenario, r: &RunResult, dir: &Path, report: bool) -> String {
         let _ = writeln!(out, "\nCheapest strategy per pricing (paired with the others, same customers):");
         for (pi, pricing) in s.pricings.iter().enumerate() {
             let means: Vec<f64> = (0..s.strategies.len())
-                .map(|si| summarize(&totals(s, r, si, pi).iter().map(|m| m.as_f64()).collect::<Vec<_>>()).mean)
+                .map(|si| summarize(&r.totals(si, pi).iter().map(|m| m.as_f64()).collect::<Vec<_>>()).mean)
                 .collect();
             let best = (0..means.len()).min_by(|a, b| means[*a].total_cmp(&means[*b])).unwrap_or(0);
             let mut line = format!("  {:<18} {}", pricing.id(), s.strategies[best].name);
             for other in (0..means.len()).filter(|o| *o != best) {
-                let (tb, to) = (totals(s, r, best, pi), totals(s, r, other, pi));
+                let (tb, to) = (r.totals(best, pi), r.totals(other, pi));
                 let diffs: Vec<f64> = to.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
                 let d = summarize(&diffs);
                 let _ = write!(

@@ -18,6 +18,13 @@ use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+/// Most pricings one run compares.
+pub const MAX_PRICINGS: usize = 6;
+/// Most strategies one run compares.
+pub const MAX_STRATEGIES: usize = 8;
+/// Most follow-ups a campaign sends to one reply.
+pub const MAX_FOLLOW_UPS: u32 = 16;
+
 /// A scenario that cannot be read or is not valid.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -568,8 +575,8 @@ impl Validator<'_> {
         if pricings.is_empty() {
             return Err(self.err("run.pricing", "expected at least one pricing id, found an empty list"));
         }
-        if pricings.len() > crate::engine::MAX_PRICINGS {
-            return Err(self.err("run.pricing", format!("expected at most {} pricings", crate::engine::MAX_PRICINGS)));
+        if pricings.len() > MAX_PRICINGS {
+            return Err(self.err("run.pricing", format!("expected at most {} pricings", MAX_PRICINGS)));
         }
         if r.replications == 0 || r.replications > 100_000 {
             return Err(self.err("run.replications", format!("expected 1 to 100000, found {}", r.replications)));
@@ -784,8 +791,8 @@ impl Validator<'_> {
         if strategies.is_empty() {
             strategies.push(NamedStrategy { name: "window-check".into(), strategy: Strategy::WindowCheck });
         }
-        if strategies.len() > crate::engine::MAX_STRATEGIES {
-            return Err(self.err("strategy", format!("expected at most {} strategies", crate::engine::MAX_STRATEGIES)));
+        if strategies.len() > MAX_STRATEGIES {
+            return Err(self.err("strategy", format!("expected at most {} strategies", MAX_STRATEGIES)));
         }
         let budget_percentile = raw.report.budget_percentile.unwrap_or(90.0);
         if !(budget_percentile.is_finite() && (1.0..=100.0).contains(&budget_percentile)) {

@@ -28,6 +28,16 @@ impl Content {
         })
     }
 
+    /// The content a template of `category` carries (a campaign's sends).
+    #[must_use]
+    pub fn of_category(category: TemplateCategory) -> Content {
+        match category {
+            TemplateCategory::Marketing => Content::Marketing,
+            TemplateCategory::Utility => Content::Utility,
+            TemplateCategory::Authentication => Content::Authentication,
+        }
+    }
+
     /// The category of the content's template (for replies).
     #[must_use]
     pub fn category(self) -> TemplateCategory {

@@ -1,7 +1,11 @@
 //! The business's month ledger: what no single customer's history can decide. Free tiers and
 //! allowances go to the first units of each calendar month across the whole business, in order
 //! of opening (rules 10, 16, 23); volume tiers price the n-th charged message of a month in a
-//! market and category (rule 21). Units must be settled in time order.
+//! market and category (rule 21). [`Ledger`] settles units in time order, as `wasim bill` prices a
+//! log; the simulator, which prices customers in parallel, settles the same rules after the fact
+//! with [`deferred::DeferredLedger`], which a property test holds to the same money.
+
+pub(crate) mod deferred;
 
 use super::markets::MarketId;
 use super::money::Money;

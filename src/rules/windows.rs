@@ -82,6 +82,7 @@ impl Windows {
 
     /// Applies one message (in time order) to the windows and says what became of it.
     /// `date` is the message's local date.
+    #[inline]
     pub fn observe(&mut self, message: &Message, settings: &Settings, date: Date) -> Delivery {
         let t = message.time;
         let mut d = Delivery {

@@ -4,7 +4,7 @@
 use super::{CellStats, RunStats, cards_used};
 use crate::engine::RunResult;
 use crate::pricing::money::Money;
-use crate::pricing::{BUNDLED_CARDS, BillCategory, Model, Pricing, card_file_name};
+use crate::pricing::{BUNDLED_CARDS, Model, Pricing, card_file_name};
 use crate::report::{
     Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker, MarketCost,
     MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
@@ -157,16 +157,15 @@ fn message_split(cell: &CellStats, strategy: &str, pricing: &str) -> MessageSpli
 /// Daily cost per strategy under the detailed pricing: the mean (as daily.csv has it) and the
 /// 5th and 95th percentiles across replications.
 fn daily(s: &Scenario, r: &RunResult, detail: usize) -> Vec<DailyCost> {
-    let np = s.pricings.len();
     let n = r.replications.len().max(1) as f64;
     s.strategies
         .iter()
         .enumerate()
         .map(|(si, named)| {
-            let days = (0..r.layout.days)
+            let days = (0..r.layout.days())
                 .map(|day| {
                     let costs: Vec<Money> =
-                        r.replications.iter().map(|rep| rep.tallies[si * np + detail].daily[day].cost).collect();
+                        r.replications.iter().map(|rep| rep.tally(si, detail).day(day).cost).collect();
                     let mut values: Vec<f64> = costs.iter().map(|m| m.as_f64()).collect();
                     values.sort_by(f64::total_cmp);
                     DayCost {
@@ -184,21 +183,11 @@ fn daily(s: &Scenario, r: &RunResult, detail: usize) -> Vec<DailyCost> {
 
 /// Mean cost per market and strategy under the detailed pricing (breakdown.csv's rows summed).
 fn markets(s: &Scenario, r: &RunResult, detail: usize) -> Vec<MarketCost> {
-    let np = s.pricings.len();
-    let l = &r.layout;
     let n = r.replications.len().max(1) as f64;
     let mut out = Vec::new();
-    for (mi, market) in l.markets.iter().enumerate() {
+    for (mi, market) in r.layout.markets().iter().enumerate() {
         for (si, named) in s.strategies.iter().enumerate() {
-            let mut sum = Money::ZERO;
-            for rep in &r.replications {
-                let t = &rep.tallies[si * np + detail];
-                for month in 0..l.months {
-                    for category in BillCategory::ALL {
-                        sum += t.cells[l.cell(month, mi, category)].cost;
-                    }
-                }
-            }
+            let sum: Money = r.replications.iter().map(|rep| rep.tally(si, detail).by_market(mi).cost).sum();
             out.push(MarketCost {
                 market: s.book.markets.name(*market).to_owned(),
                 strategy: named.name.clone(),
