@@ -2,6 +2,7 @@
 //! that the simulator writes and `wasim bill` reads, and the billing of a log.
 
 pub mod bill;
+pub mod decisions;
 pub mod explain;
 mod ids;
 
@@ -273,6 +274,11 @@ fn parse_kind(direction: &str, kind: &str, category: &str) -> Result<MessageKind
     } else {
         Err(("direction", format!("expected in or out, found `{direction}`")))
     }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub(crate) fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")).into() } else { s.into() }
 }
 
 /// The log's words for a message kind: (direction, type, category).

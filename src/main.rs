@@ -7,16 +7,14 @@ use std::fs;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wasim::log::Row;
-use wasim::log::bill::{BillOptions, DecisionSink, NoDecisions, Priced, ProviderFees, bill_log};
+use wasim::log::bill::{BillOptions, NoDecisions, ProviderFees, bill_log};
+use wasim::log::decisions::DecisionsCsv;
 use wasim::log::explain::Timelines;
-use wasim::log::kind_fields;
-use wasim::output::AtomicFile;
 use wasim::pricing::markets::Country;
 use wasim::pricing::money::Money;
 use wasim::pricing::tiers::TierTable;
 use wasim::pricing::{BUNDLED_CARDS, Pricing, RateBook, card_file_name};
-use wasim::rules::{Settings, Status};
+use wasim::rules::Settings;
 use wasim::run_output::{self, RunInfo};
 use wasim::scenario::Scenario;
 use wasim::time::{Date, UtcOffset};
@@ -219,59 +217,6 @@ fn log_source(path: &Path) -> Result<impl Fn() -> std::io::Result<Box<dyn Read>>
     })
 }
 
-/// Writes decisions as CSV, atomically.
-struct DecisionsCsv {
-    file: AtomicFile,
-    book: RateBook,
-    offset: UtcOffset,
-}
-
-const DECISIONS_HEADER: &str = "line,row,time,customer,direction,type,category,country,status,outcome,pricing_model,market,billed_as,unit,charged,cost,reason,tier_count\n";
-
-impl DecisionSink for DecisionsCsv {
-    fn decision(&mut self, customer: &str, row: &Row, p: &Priced) -> std::io::Result<()> {
-        let d = &p.decision;
-        let (direction, kind, category) = kind_fields(row.kind);
-        let status = match (row.kind.is_outbound(), row.status) {
-            (false, _) => "",
-            (true, Status::Failed) => "failed",
-            (true, Status::Delivered) => "delivered",
-        };
-        let billed_as = p.category().map_or("", |c| c.id());
-        let unit = match d.bill {
-            Some(_) if d.model.bills_conversations() => "conversation",
-            Some(_) => "message",
-            None => "",
-        };
-        let tier = p.tier_count.map(|n| n.to_string()).unwrap_or_default();
-        let market = self.book.markets.name(d.market);
-        let quoted_customer = csv_field(customer);
-        writeln!(
-            self.file,
-            "{},{},{},{quoted_customer},{direction},{kind},{category},{},{status},{},{},{},{billed_as},{unit},{},{},{},{tier}",
-            row.line,
-            row.row,
-            row.time.display(self.offset),
-            row.country,
-            d.outcome.id(),
-            d.model,
-            csv_field(market),
-            p.charged,
-            p.cost,
-            csv_field(p.reason.text()),
-        )
-    }
-
-    fn restart(&mut self) -> std::io::Result<()> {
-        self.file.truncate()?;
-        self.file.write_all(DECISIONS_HEADER.as_bytes())
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Bill { log, pricing, decisions, json } => {
@@ -281,11 +226,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let name = log.display().to_string();
             let bill = match &decisions {
                 Some(path) => {
-                    let file = AtomicFile::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-                    let mut sink = DecisionsCsv { file, book: book.clone(), offset: options.settings.offset };
-                    sink.restart()?;
+                    let mut sink = DecisionsCsv::create(path, &book, options.settings.offset)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
                     let bill = bill_log(&open, &book, &options, &mut sink).map_err(|e| anyhow!("{name}: {e}"))?;
-                    sink.file.commit().with_context(|| format!("cannot write {}", path.display()))?;
+                    sink.commit().with_context(|| format!("cannot write {}", path.display()))?;
                     bill
                 }
                 None => bill_log(&open, &book, &options, &mut NoDecisions).map_err(|e| anyhow!("{name}: {e}"))?,
@@ -374,7 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let files = run_output::render(&s, &result, &info, !no_report)?;
             let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
-            run_output::write_dir(&dir, &files)?;
+            wasim::output::write_dir(&dir, &files)?;
             print!("{}", run_output::table(&s, &result, &dir, !no_report));
         }
         Command::Validate { scenario } => {

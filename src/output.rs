@@ -1,4 +1,5 @@
-//! Writing results atomically: a file appears whole under its name or not at all.
+//! Writing results atomically: a file appears whole under its name or not at all, and a run's
+//! directory appears whole, replacing the previous one, or not at all.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -43,11 +44,17 @@ impl AtomicFile {
     /// # Errors
     /// I/O errors; the temporary file is then removed.
     pub fn commit(mut self) -> io::Result<()> {
-        if let Some(w) = self.writer.take() {
-            let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-            file.sync_all()?;
+        let result = (|| {
+            if let Some(w) = self.writer.take() {
+                let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+                file.sync_all()?;
+            }
+            fs::rename(&self.temp, &self.dest)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&self.temp);
         }
-        fs::rename(&self.temp, &self.dest)
+        result
     }
 }
 
@@ -80,4 +87,73 @@ pub fn write_atomic(dest: &Path, contents: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::create(dest)?;
     f.write_all(contents)?;
     f.commit()
+}
+
+/// The files of a run, by name.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Why the output directory could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The directory holds files wasim did not write.
+    #[error("{0}: refusing to replace a non-empty directory that has no wasim manifest.json; choose another --out")]
+    NotOurs(PathBuf),
+    /// An I/O error.
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// What.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
+}
+
+/// Writes `files` as the directory `dir`: into a temporary directory beside it, then renamed into
+/// place. An existing `dir` is replaced only if it is empty or holds a wasim manifest.
+///
+/// # Errors
+/// A directory that is not wasim's, or an I/O error (the existing directory is then untouched).
+pub fn write_dir(dir: &Path, files: &Files) -> Result<(), OutputError> {
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir).map_err(io(dir))?;
+        let empty = entries.next().is_none();
+        let ours = fs::read_to_string(dir.join("manifest.json")).is_ok_and(|m| m.contains("\"wasim_version\""));
+        if !empty && !ours {
+            return Err(OutputError::NotOurs(dir.to_path_buf()));
+        }
+    }
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = dir.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&temp);
+    fs::create_dir(&temp).map_err(io(&temp))?;
+    let result = (|| {
+        for (file, bytes) in files {
+            let path = temp.join(file);
+            if let Some(folder) = path.parent().filter(|f| *f != temp) {
+                fs::create_dir_all(folder).map_err(io(folder))?;
+            }
+            fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        if dir.exists() {
+            fs::rename(dir, &old).map_err(io(dir))?;
+        }
+        if let Err(e) = fs::rename(&temp, dir) {
+            let _ = fs::rename(&old, dir);
+            return Err(OutputError::Io { path: dir.to_path_buf(), source: e });
+        }
+        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&temp);
+    }
+    result
 }

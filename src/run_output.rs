@@ -4,7 +4,8 @@
 //! function of the scenario and seed, byte-identical for any thread count.
 
 use crate::engine::RunResult;
-use crate::log::LogWriter;
+use crate::log::{LogWriter, csv_field};
+use crate::output::Files;
 use crate::pricing::BillCategory;
 use crate::pricing::money::Money;
 use crate::pricing::rate_card::CardId;
@@ -16,8 +17,7 @@ use crate::tally::{Charges, MESSAGE_KINDS, OUTCOMES, PricingTally, Traffic, kind
 use crate::time::Date;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod report_data;
 pub use report_data::report_data;
@@ -31,75 +31,6 @@ pub struct RunInfo {
     pub started_utc: String,
     /// Wall-clock seconds.
     pub seconds: f64,
-}
-
-/// The files of a run, by name.
-pub type Files = Vec<(String, Vec<u8>)>;
-
-/// Why the output directory could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum OutputError {
-    /// The directory holds files wasim did not write.
-    #[error("{0}: refusing to replace a non-empty directory that has no wasim manifest.json; choose another --out")]
-    NotOurs(PathBuf),
-    /// An I/O error.
-    #[error("{path}: {source}")]
-    Io {
-        /// Where.
-        path: PathBuf,
-        /// What.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
-}
-
-/// Writes `files` as the directory `dir`: into a temporary directory beside it, then renamed into
-/// place. An existing `dir` is replaced only if it is empty or holds a wasim manifest.
-///
-/// # Errors
-/// A directory that is not wasim's, or an I/O error (the existing directory is then untouched).
-pub fn write_dir(dir: &Path, files: &Files) -> Result<(), OutputError> {
-    if dir.exists() {
-        let mut entries = fs::read_dir(dir).map_err(io(dir))?;
-        let empty = entries.next().is_none();
-        let ours = fs::read_to_string(dir.join("manifest.json")).is_ok_and(|m| m.contains("\"wasim_version\""));
-        if !empty && !ours {
-            return Err(OutputError::NotOurs(dir.to_path_buf()));
-        }
-    }
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = dir.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&temp);
-    fs::create_dir(&temp).map_err(io(&temp))?;
-    let result = (|| {
-        for (file, bytes) in files {
-            let path = temp.join(file);
-            if let Some(folder) = path.parent().filter(|f| *f != temp) {
-                fs::create_dir_all(folder).map_err(io(folder))?;
-            }
-            fs::write(&path, bytes).map_err(io(&path))?;
-        }
-        if dir.exists() {
-            fs::rename(dir, &old).map_err(io(dir))?;
-        }
-        if let Err(e) = fs::rename(&temp, dir) {
-            let _ = fs::rename(&old, dir);
-            return Err(OutputError::Io { path: dir.to_path_buf(), source: e });
-        }
-        let _ = fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&temp);
-    }
-    result
 }
 
 /// FNV-1a, 64 bits: the scenario's fingerprint in the manifest.
@@ -557,10 +488,6 @@ fn daily(s: &Scenario, r: &RunResult) -> String {
         }
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
 /// The one-screen summary for the terminal.

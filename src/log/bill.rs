@@ -5,11 +5,12 @@
 use super::ids::{CustomerIds, IdBatch};
 use super::{LogError, LogReader, Row};
 use crate::hash::FastMap;
-use crate::pricing::ledger::{Ledger, Settled, Unit};
+use crate::pricing::ledger::{Ledger, Settled};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
 use crate::pricing::{BillCategory, Model, RateBook};
 use crate::rules::{Customer, Decision, Message, Outcome, Reason, Settings};
+use crate::tally::Charges;
 use crate::time::{Month, Time};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -115,12 +116,12 @@ impl DecisionSink for NoDecisions {
     }
 }
 
-/// Totals of one (model, month, market, category).
+/// The messages priced for one reason under one model, and what they cost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Line {
-    /// Charged units (messages, or conversations under conversation models).
-    pub charged: u64,
-    /// Meta's charges.
+pub struct ReasonTotal {
+    /// Messages.
+    pub messages: u64,
+    /// What they cost.
     pub cost: Money,
 }
 
@@ -147,9 +148,9 @@ pub struct Bill {
     /// Messages by fate.
     pub messages: MessageCounts,
     /// Charged units and cost per (model, month, market, category).
-    pub lines: BTreeMap<(Model, Month, MarketId, BillCategory), Line>,
+    pub lines: BTreeMap<(Model, Month, MarketId, BillCategory), Charges>,
     /// Messages per (model, reason), with what they cost.
-    pub reasons: BTreeMap<(Model, Reason), Line>,
+    pub reasons: BTreeMap<(Model, Reason), ReasonTotal>,
     /// Conversations opened (charged or free) per (model, category).
     pub conversations: BTreeMap<(Model, BillCategory), u64>,
     /// Customers in the log.
@@ -159,14 +160,14 @@ pub struct Bill {
 /// A bill's running sums while billing: hash maps with a fast hasher, sorted into a [`Bill`]'s
 /// ordered maps once at the end rather than searched in them for every message.
 #[derive(Default)]
-struct Tally {
+struct Totals {
     messages: MessageCounts,
-    lines: FastMap<(Model, Month, MarketId, BillCategory), Line>,
-    reasons: FastMap<(Model, Reason), Line>,
+    lines: FastMap<(Model, Month, MarketId, BillCategory), Charges>,
+    reasons: FastMap<(Model, Reason), ReasonTotal>,
     conversations: FastMap<(Model, BillCategory), u64>,
 }
 
-impl Tally {
+impl Totals {
     fn add(&mut self, priced: &Priced) {
         let d = &priced.decision;
         let m = &mut self.messages;
@@ -190,7 +191,7 @@ impl Tally {
             }
         }
         let by_reason = self.reasons.entry((d.model, priced.reason)).or_default();
-        by_reason.charged += 1;
+        by_reason.messages += 1;
         by_reason.cost += priced.cost;
         if let Some(category) = d.opened.conversation {
             *self.conversations.entry((d.model, category)).or_default() += 1;
@@ -198,9 +199,7 @@ impl Tally {
         if priced.charged
             && let Some(bill) = d.bill
         {
-            let line = self.lines.entry((d.model, d.date.month(), d.market, bill.category)).or_default();
-            line.charged += 1;
-            line.cost += priced.cost;
+            self.lines.entry((d.model, d.date.month(), d.market, bill.category)).or_default().charge(priced.cost);
         }
     }
 
@@ -224,12 +223,10 @@ impl Bill {
 
     /// Charged units per category, over every model.
     #[must_use]
-    pub fn charged_by_category(&self) -> BTreeMap<BillCategory, Line> {
-        let mut out = BTreeMap::new();
+    pub fn charged_by_category(&self) -> BTreeMap<BillCategory, Charges> {
+        let mut out: BTreeMap<BillCategory, Charges> = BTreeMap::new();
         for ((_, _, _, category), line) in &self.lines {
-            let e: &mut Line = out.entry(*category).or_default();
-            e.charged += line.charged;
-            e.cost += line.cost;
+            *out.entry(*category).or_default() += *line;
         }
         out
     }
@@ -288,7 +285,7 @@ impl Bill {
                     "pricing_model": model.id(),
                     "reason": reason.text(),
                     "charged": reason.is_charge(),
-                    "messages": line.charged,
+                    "messages": line.messages,
                     "cost": line.cost.to_string(),
                 })
             })
@@ -376,7 +373,7 @@ impl Bill {
         let _ = writeln!(s, "{:<18} {:>9} {:>14}  reason", "model", "messages", "cost");
         for ((model, reason), line) in &self.reasons {
             let _ =
-                writeln!(s, "{:<18} {:>9} {:>14}  {}", model.id(), line.charged, line.cost.to_string(), reason.text());
+                writeln!(s, "{:<18} {:>9} {:>14}  {}", model.id(), line.messages, line.cost.to_string(), reason.text());
         }
         if !self.conversations.is_empty() {
             let _ = writeln!(s, "\nConversations opened (charged or free)");
@@ -394,14 +391,20 @@ pub struct Biller<'a> {
     options: BillOptions,
     customers: Vec<Customer>,
     ledger: Ledger,
-    tally: Tally,
+    totals: Totals,
 }
 
 impl<'a> Biller<'a> {
     /// A biller with no customers yet.
     #[must_use]
     pub fn new(book: &'a RateBook, options: BillOptions) -> Biller<'a> {
-        Biller { book, options, customers: Vec::new(), ledger: Ledger::new(options.allowance), tally: Tally::default() }
+        Biller {
+            book,
+            options,
+            customers: Vec::new(),
+            ledger: Ledger::new(options.allowance),
+            totals: Totals::default(),
+        }
     }
 
     /// Prices one message of customer `index` (customers are numbered from 0 as they appear).
@@ -427,7 +430,7 @@ impl<'a> Biller<'a> {
                 Err(gap) => return Err(self.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)),
             }
         }
-        self.tally.add(&priced);
+        self.totals.add(&priced);
         Ok(priced)
     }
 
@@ -444,14 +447,8 @@ impl<'a> Biller<'a> {
     /// The bill so far.
     #[must_use]
     pub fn bill(&self) -> Bill {
-        self.tally.bill(self.customers.len() as u64)
+        self.totals.bill(self.customers.len() as u64)
     }
-}
-
-/// The unit a conversation model's bill counts, for display.
-#[must_use]
-pub fn unit_of(model: Model) -> Unit {
-    if model.bills_conversations() { Unit::Conversation } else { Unit::Message }
 }
 
 /// Bills a log. `open` opens the log; it is called a second time only when the log turns out not
@@ -504,14 +501,14 @@ const BATCH: usize = 1024;
 /// Rows read but not yet priced, in file order. Until they are numbered (`rows[numbered..]`), a
 /// row's `customer` is its id's place in `ids`.
 #[derive(Default)]
-struct Pending {
+struct Unpriced {
     rows: Vec<Row>,
     numbered: usize,
     ids: IdBatch,
     numbers: Vec<u32>,
 }
 
-impl Pending {
+impl Unpriced {
     /// Numbers the customers of every pending row, then prices the first `count` rows (whole
     /// instants) in priced order: inbound before outbound, then file order.
     fn price(
@@ -554,7 +551,7 @@ fn bill_streaming<R: Read>(
     let mut reader = LogReader::new(input)?;
     let mut ids = CustomerIds::default();
     let mut biller = Biller::new(book, *options);
-    let mut pending = Pending::default();
+    let mut pending = Unpriced::default();
     let mut current = Time::NEVER;
     loop {
         let row = match reader.next_row(&mut |id| pending.ids.push(id)) {
