@@ -6,6 +6,7 @@
 //! embedded in the binary, so charts render the same on a machine with no fonts.
 
 use super::{CostCategory, CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use crate::stats::quantile;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
@@ -944,17 +945,6 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
 // ---------------------------------------------------------------------------------------------
 // (d) Distribution of total cost across replications.
 
-/// The `p`-quantile (0..=1) of sorted values, interpolating linearly between order statistics.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo as f64)
-}
-
 fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
     let order = strategies_of(data, data.distributions.iter().map(|d| d.strategy.as_str()));
     let dists: Vec<_> = order
@@ -1072,6 +1062,8 @@ fn distribution_rows<DB: DrawingBackend>(
     for (i, d) in dists.iter().enumerate() {
         let y = centre(i);
         let c = strategy_colour(data, &d.strategy);
+        // Never empty: `distribution` keeps only strategies with totals. The box's quartiles are
+        // type 7, as summary.json's percentiles; one replication is its own box.
         let mut sorted: Vec<f64> = d.totals.iter().copied().map(finite).collect();
         sorted.sort_by(f64::total_cmp);
         let (q1, med, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
@@ -1203,6 +1195,8 @@ mod tests {
 
     use super::*;
 
+    /// The distribution chart's box (quartiles and median) comes from `stats::quantile`: it must
+    /// interpolate between order statistics and make one replication its own box.
     #[test]
     fn quantiles_interpolate_between_order_statistics() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0];
@@ -1211,6 +1205,9 @@ mod tests {
         assert_eq!(quantile(&v, 0.25), 2.0);
         assert_eq!(quantile(&v, 1.0), 5.0);
         assert!((quantile(&[0.0, 10.0], 0.9) - 9.0).abs() < 1e-12);
+        for q in [0.25, 0.5, 0.75] {
+            assert_eq!(quantile(&[7.5], q), 7.5);
+        }
     }
 
     #[test]
