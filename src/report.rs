@@ -197,12 +197,25 @@ impl FreeReason {
             FreeReason::ServiceConversation => "Service conversation",
         }
     }
+}
 
-    /// How a delivered business message's reason counts in the paid/free split: `Some(None)`
-    /// for paid, `Some(Some(r))` for free because of `r`, `None` for messages that are neither
-    /// (inbound, blocked, suppressed, failed).
+/// Where a message falls in the paid/free split of delivered business messages (the messages
+/// chart and table), read from the reason the rules gave it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaidOrFree {
+    /// A delivered business message charged at a rate (whatever the rate's value).
+    Paid,
+    /// A delivered business message that cost nothing, and why.
+    Free(FreeReason),
+    /// Not a delivered business message (inbound, blocked, suppressed, failed): left out of the
+    /// split, which counts what the business sent and Meta delivered.
+    NotCounted,
+}
+
+impl PaidOrFree {
+    /// How a message with this final reason counts in the split.
     #[must_use]
-    pub fn of(reason: Reason) -> Option<Option<FreeReason>> {
+    pub fn of(reason: Reason) -> PaidOrFree {
         use Reason as R;
         match reason {
             R::Inbound
@@ -211,19 +224,19 @@ impl FreeReason {
             | R::Blocked
             | R::Suppressed
             | R::UsMarketingPaused
-            | R::Failed => None,
-            R::FreeInsideServiceWindow | R::UtilityInsideServiceWindow => Some(Some(FreeReason::ServiceWindow)),
-            R::FreeFormNotCharged => Some(Some(FreeReason::FreeForm)),
+            | R::Failed => PaidOrFree::NotCounted,
+            R::FreeInsideServiceWindow | R::UtilityInsideServiceWindow => PaidOrFree::Free(FreeReason::ServiceWindow),
+            R::FreeFormNotCharged => PaidOrFree::Free(FreeReason::FreeForm),
             R::OpensEntryPointConversation
             | R::InsideEntryPointConversation
             | R::OpensEntryPointWindow
-            | R::InsideEntryPointWindow => Some(Some(FreeReason::EntryPoint)),
+            | R::InsideEntryPointWindow => PaidOrFree::Free(FreeReason::EntryPoint),
             R::InsideOpenConversation
             | R::InsideSameCategoryConversation
             | R::FreeFormInsideOpenConversation
-            | R::InsideCarriedUtilityConversation => Some(Some(FreeReason::OpenConversation)),
-            R::ServiceConversationFree => Some(Some(FreeReason::ServiceConversation)),
-            R::FreeByAllowance(_) => Some(Some(FreeReason::Allowance)),
+            | R::InsideCarriedUtilityConversation => PaidOrFree::Free(FreeReason::OpenConversation),
+            R::ServiceConversationFree => PaidOrFree::Free(FreeReason::ServiceConversation),
+            R::FreeByAllowance(_) => PaidOrFree::Free(FreeReason::Allowance),
             R::ChargedTemplate
             | R::OpensUserInitiated
             | R::OpensBusinessInitiated
@@ -235,7 +248,7 @@ impl FreeReason {
             | R::ChargedAuthenticationInternational
             | R::ChargedUtilityOutsideWindow
             | R::ChargedUtility
-            | R::ChargedFreeForm => Some(None),
+            | R::ChargedFreeForm => PaidOrFree::Paid,
         }
     }
 }
@@ -469,10 +482,12 @@ mod tests {
         for r in R::ALL {
             // "Charged" and "free" as rules.md defines them, read from each reason's own words.
             let words = r.text();
-            match FreeReason::of(r) {
-                Some(None) => assert!(r.is_charge(), "{r:?} counted paid: {words}"),
-                Some(Some(_)) => assert!(words.starts_with("free:") && !r.is_charge(), "{r:?} counted free: {words}"),
-                None => assert!(
+            match PaidOrFree::of(r) {
+                PaidOrFree::Paid => assert!(r.is_charge(), "{r:?} counted paid: {words}"),
+                PaidOrFree::Free(_) => {
+                    assert!(words.starts_with("free:") && !r.is_charge(), "{r:?} counted free: {words}");
+                }
+                PaidOrFree::NotCounted => assert!(
                     words.starts_with("blocked")
                         || words.starts_with("suppressed")
                         || words.starts_with("failed")
@@ -482,9 +497,12 @@ mod tests {
             }
         }
         // The free reasons a reader sees.
-        assert_eq!(FreeReason::of(R::UtilityInsideServiceWindow), Some(Some(FreeReason::ServiceWindow)));
-        assert_eq!(FreeReason::of(R::InsideEntryPointWindow), Some(Some(FreeReason::EntryPoint)));
-        assert_eq!(FreeReason::of(R::InsideSameCategoryConversation), Some(Some(FreeReason::OpenConversation)));
-        assert_eq!(FreeReason::of(R::FreeByAllowance(Allowance::FreeFormMessages)), Some(Some(FreeReason::Allowance)));
+        assert_eq!(PaidOrFree::of(R::UtilityInsideServiceWindow), PaidOrFree::Free(FreeReason::ServiceWindow));
+        assert_eq!(PaidOrFree::of(R::InsideEntryPointWindow), PaidOrFree::Free(FreeReason::EntryPoint));
+        assert_eq!(PaidOrFree::of(R::InsideSameCategoryConversation), PaidOrFree::Free(FreeReason::OpenConversation));
+        assert_eq!(
+            PaidOrFree::of(R::FreeByAllowance(Allowance::FreeFormMessages)),
+            PaidOrFree::Free(FreeReason::Allowance)
+        );
     }
 }
