@@ -15,6 +15,7 @@ pub mod html;
 pub mod sample;
 
 use crate::output::write_atomic;
+use crate::pricing::BillCategory;
 use crate::rules::Reason;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -100,10 +101,6 @@ impl Amount {
     }
 }
 
-/// A category of cost: the pricing's own [`BillCategory`], so the report and the bill never
-/// disagree on what a charge was for.
-pub use crate::pricing::BillCategory as CostCategory;
-
 /// Cost of one strategy under one pricing model, across replications.
 #[derive(Clone, Debug, Serialize)]
 pub struct StrategyCost {
@@ -120,8 +117,9 @@ pub struct StrategyCost {
 /// Mean cost of one category.
 #[derive(Clone, Debug, Serialize)]
 pub struct CategoryCost {
-    /// The category.
-    pub category: CostCategory,
+    /// What was charged: the bill's own category, so the report and the bill never disagree
+    /// on what a charge was for.
+    pub category: BillCategory,
     /// Mean cost per replication.
     pub mean: Amount,
 }

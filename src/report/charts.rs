@@ -5,7 +5,8 @@
 //! scenario), so a colour means the same thing on every chart. Text is drawn with DejaVu Sans,
 //! embedded in the binary, so charts render the same on a machine with no fonts.
 
-use super::{CostCategory, CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use super::{CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use crate::pricing::BillCategory;
 use crate::stats::quantile;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -251,16 +252,16 @@ const STRATEGY_COLOURS: [u32; 10] =
 
 /// The colour of a cost category.
 #[must_use]
-pub fn category_colour(c: CostCategory) -> RGBColor {
+pub fn category_colour(c: BillCategory) -> RGBColor {
     rgb(match c {
-        CostCategory::Marketing => 0x4E79A7,
-        CostCategory::Utility => 0xF28E2B,
-        CostCategory::Authentication => 0x59A14F,
-        CostCategory::AuthenticationInternational => 0x8CD17D,
-        CostCategory::Service => 0xB07AA1,
-        CostCategory::BusinessInitiated => 0x9C755F,
-        CostCategory::UserInitiated => 0xEDC948,
-        CostCategory::EntryPoint => 0x76B7B2,
+        BillCategory::Marketing => 0x4E79A7,
+        BillCategory::Utility => 0xF28E2B,
+        BillCategory::Authentication => 0x59A14F,
+        BillCategory::AuthenticationInternational => 0x8CD17D,
+        BillCategory::Service => 0xB07AA1,
+        BillCategory::BusinessInitiated => 0x9C755F,
+        BillCategory::UserInitiated => 0xEDC948,
+        BillCategory::EntryPoint => 0x76B7B2,
     })
 }
 
@@ -693,7 +694,7 @@ fn per_run(data: &ReportData) -> String {
 fn cost_by_category<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
     let strategies = strategies_of(data, data.costs.iter().map(|c| c.strategy.as_str()));
     let models = models_of(data, data.costs.iter().map(|c| c.pricing.as_str()));
-    let used: Vec<CostCategory> = CostCategory::ALL
+    let used: Vec<BillCategory> = BillCategory::ALL
         .into_iter()
         .filter(|cat| {
             data.costs.iter().any(|c| c.by_category.iter().any(|b| b.category == *cat && b.mean.value != 0.0))
@@ -1212,7 +1213,7 @@ mod tests {
 
     #[test]
     fn colours_are_distinct_within_each_palette() {
-        let cats: Vec<RGBColor> = CostCategory::ALL.iter().map(|c| category_colour(*c)).collect();
+        let cats: Vec<RGBColor> = BillCategory::ALL.iter().map(|c| category_colour(*c)).collect();
         let reasons: Vec<RGBColor> = FreeReason::ALL.iter().map(|r| free_colour(*r)).chain([PAID]).collect();
         for palette in [cats, reasons] {
             for (i, a) in palette.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 use super::charts::RenderedChart;
 use super::{Amount, FreeReason, ReportData, amount_text, count_text, money_text};
+use crate::pricing::BillCategory;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.
@@ -165,7 +166,7 @@ fn cost_table(h: &mut String, data: &ReportData) {
     }
     h.push_str("</table></div>\n");
 
-    let cats: Vec<_> = super::CostCategory::ALL
+    let cats: Vec<_> = BillCategory::ALL
         .into_iter()
         .filter(|c| data.costs.iter().any(|s| s.by_category.iter().any(|b| b.category == *c)))
         .collect();

@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
+use wasim::pricing::BillCategory;
 use wasim::report::charts::{HEIGHT, WIDTH};
 use wasim::report::sample::sample;
-use wasim::report::{CostCategory, FreeReason, ReportData, ReportError, amount_text, write_report};
+use wasim::report::{FreeReason, ReportData, ReportError, amount_text, write_report};
 
 const CHARTS: [&str; 6] = [
     "cost-by-category",
@@ -103,11 +104,11 @@ fn svgs_carry_titles_units_and_series() {
     let a = svg("cost-by-category");
     assert!(a.contains("Cost per strategy, by category"));
     assert!(a.contains("Mean cost per replication (USD)"));
-    for cat in [CostCategory::Marketing, CostCategory::Utility, CostCategory::Service] {
+    for cat in [BillCategory::Marketing, BillCategory::Utility, BillCategory::Service] {
         assert!(a.contains(cat.label()), "{cat:?}");
     }
     // User-initiated conversations cost nothing in the sample: no legend entry for them.
-    assert!(!a.contains(CostCategory::UserInitiated.label()));
+    assert!(!a.contains(BillCategory::UserInitiated.label()));
     for m in &data.pricing_models {
         assert!(a.contains(&format!("Pricing: {m}")));
     }
@@ -304,7 +305,7 @@ fn a_colour_means_the_same_strategy_or_category_on_every_chart() {
             assert!(has_colour(&png(chart), (c.0, c.1, c.2), 50), "{s} not drawn in its colour on {chart}");
         }
     }
-    for cat in [CostCategory::Marketing, CostCategory::Utility, CostCategory::Service] {
+    for cat in [BillCategory::Marketing, BillCategory::Utility, BillCategory::Service] {
         let c = category_colour(cat);
         assert!(has_colour(&png("cost-by-category"), (c.0, c.1, c.2), 500), "{cat:?}");
     }
