@@ -2,8 +2,9 @@
 //!
 //! The renderer reads plain data ([`ReportData`]): what a run found, per strategy and pricing
 //! model, already reduced to statistics. It knows nothing of the engine, so it can be tested
-//! alone and fed from a run, a sweep or a saved `summary.json`. [`write_report`] writes
-//! `DIR/charts/*.svg`, `DIR/charts/*.png` and `DIR/report.html`, each file atomically.
+//! alone and fed from a run, a sweep or a saved `summary.json`. It renders in memory
+//! ([`charts::render_all`], then [`html::render`]); the caller writes the files with the run's
+//! others, so a run's directory appears whole or not at all.
 //!
 //! Chart values are `f64`: they are statistics (means, percentiles) for drawing, never summed
 //! into money. Where the caller has an exact decimal (a mean of exact totals, a percentile that
@@ -12,13 +13,14 @@
 
 pub mod charts;
 pub mod html;
-pub mod sample;
+#[cfg(test)]
+mod sample;
+#[cfg(test)]
+mod tests;
 
-use crate::output::write_atomic;
 use crate::pricing::BillCategory;
 use crate::rules::Reason;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
 /// Everything the charts and the report show about one run.
 #[derive(Clone, Debug, Serialize)]
@@ -345,27 +347,9 @@ pub struct Headline {
     pub cheaper_share: Option<f64>,
 }
 
-/// The files [`write_report`] wrote.
-#[derive(Clone, Debug, Default)]
-pub struct ReportFiles {
-    /// `DIR/report.html`.
-    pub report: PathBuf,
-    /// Every chart file, SVG and PNG.
-    pub charts: Vec<PathBuf>,
-}
-
-/// Why a report could not be written.
+/// Why the charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// A file or folder could not be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
     /// A chart could not be drawn.
     #[error("cannot draw chart `{chart}`: {message}")]
     Chart {
@@ -377,29 +361,6 @@ pub enum ReportError {
     /// The embedded font could not be loaded.
     #[error("cannot load the embedded font")]
     Font,
-}
-
-/// Writes the charts (`DIR/charts/NAME.svg` and `.png`) and `DIR/report.html`.
-///
-/// # Errors
-/// When a file cannot be written or a chart cannot be drawn.
-pub fn write_report(dir: &Path, data: &ReportData) -> Result<ReportFiles, ReportError> {
-    let chart_dir = dir.join("charts");
-    std::fs::create_dir_all(&chart_dir).map_err(|source| ReportError::Io { path: chart_dir.clone(), source })?;
-    let rendered = charts::render_all(data)?;
-    let mut files = ReportFiles::default();
-    for chart in &rendered {
-        for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
-            let path = chart_dir.join(format!("{}.{ext}", chart.name));
-            write_atomic(&path, bytes).map_err(|source| ReportError::Io { path: path.clone(), source })?;
-            files.charts.push(path);
-        }
-    }
-    let page = html::render(data, &rendered);
-    let path = dir.join("report.html");
-    write_atomic(&path, page.as_bytes()).map_err(|source| ReportError::Io { path: path.clone(), source })?;
-    files.report = path;
-    Ok(files)
 }
 
 /// An amount as a reader sees it in a table: the exact decimal when given (every digit kept,
@@ -453,54 +414,4 @@ fn group_thousands(s: &str) -> String {
         out.push_str(f);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(money_text(1234567.891), "1,234,567.89");
-        assert_eq!(money_text(-1234.5), "-1,234.50");
-        assert_eq!(money_text(0.01321), "0.0132");
-        assert_eq!(money_text(999.0), "999.00");
-        assert_eq!(count_text(12345.0), "12,345");
-        assert_eq!(count_text(2.5), "2.5");
-        assert_eq!(count_text(std::iter::empty::<f64>().sum()), "0");
-        assert_eq!(money_text(-0.0), "0.00");
-        assert_eq!(amount_text(&Amount { value: 0.0, exact: Some("1234567.000001".into()) }), "1,234,567.000001");
-        assert_eq!(amount_text(&Amount::float(1234.5)), "1,234.50");
-    }
-
-    #[test]
-    fn every_delivered_reason_is_paid_or_free() {
-        use crate::pricing::ledger::Allowance;
-        use Reason as R;
-        for r in R::ALL {
-            // "Charged" and "free" as rules.md defines them, read from each reason's own words.
-            let words = r.text();
-            match PaidOrFree::of(r) {
-                PaidOrFree::Paid => assert!(r.is_charge(), "{r:?} counted paid: {words}"),
-                PaidOrFree::Free(_) => {
-                    assert!(words.starts_with("free:") && !r.is_charge(), "{r:?} counted free: {words}");
-                }
-                PaidOrFree::NotCounted => assert!(
-                    words.starts_with("blocked")
-                        || words.starts_with("suppressed")
-                        || words.starts_with("failed")
-                        || words.contains("inbound"),
-                    "{r:?} left out: {words}"
-                ),
-            }
-        }
-        // The free reasons a reader sees.
-        assert_eq!(PaidOrFree::of(R::UtilityInsideServiceWindow), PaidOrFree::Free(FreeReason::ServiceWindow));
-        assert_eq!(PaidOrFree::of(R::InsideEntryPointWindow), PaidOrFree::Free(FreeReason::EntryPoint));
-        assert_eq!(PaidOrFree::of(R::InsideSameCategoryConversation), PaidOrFree::Free(FreeReason::OpenConversation));
-        assert_eq!(
-            PaidOrFree::of(R::FreeByAllowance(Allowance::FreeFormMessages)),
-            PaidOrFree::Free(FreeReason::Allowance)
-        );
-    }
 }

@@ -1,7 +1,7 @@
-//! A made-up but realistic [`ReportData`], for the renderer's tests, its timing example and for
-//! previewing the report without running a simulation. Its numbers are invented: they have the
+//! A made-up but realistic [`ReportData`] for the renderer's tests: every chart and table has
+//! something to show, without running a simulation. Its numbers are invented: they have the
 //! shape of a run (daily seasonality, campaign days, spread across replications, a pricing change
-//! mid-period), not the values of one.
+//! mid-period), not the values of one. Test-only: the library never ships invented numbers.
 
 use super::{
     Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker, MarketCost,
