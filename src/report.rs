@@ -25,13 +25,13 @@ use serde::Serialize;
 /// Everything the charts and the report show about one run.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportData {
-    /// The scenario's name.
+    /// The scenario's `name`: the page's title.
     pub scenario: String,
     /// The question the scenario asks: its header comment, as plain text.
     pub question: String,
     /// The currency of every amount (e.g. `USD`).
     pub currency: String,
-    /// The root seed of the run.
+    /// The root seed of the run: with the scenario, all a reader needs to reproduce the numbers.
     pub seed: u64,
     /// How many replications the statistics are over.
     pub replications: u32,
@@ -76,14 +76,15 @@ pub struct RateCardNote {
     pub effective: String,
     /// Where it came from: `bundled` or the user's file.
     pub source: String,
-    /// Its provenance note.
+    /// Where its rates were published and when (a bundled card's notes), for the assumptions.
     pub note: String,
 }
 
 /// An amount of money: a float for charts and, where known, its exact decimal for tables.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Amount {
-    /// The amount as a float.
+    /// The amount as a float: what the charts draw, and what a table prints when there is no
+    /// exact decimal.
     pub value: f64,
     /// The exact decimal (e.g. `1234.567`), when the caller has one.
     pub exact: Option<String>,
@@ -96,7 +97,7 @@ impl Amount {
         Amount { value, exact: None }
     }
 
-    /// An exact amount.
+    /// An amount summed exactly: the tables print its decimal, every digit.
     #[must_use]
     pub fn exact(money: crate::pricing::money::Money) -> Amount {
         Amount { value: money.as_f64(), exact: Some(money.to_string()) }
@@ -106,7 +107,7 @@ impl Amount {
 /// Cost of one strategy under one pricing model, across replications.
 #[derive(Clone, Debug, Serialize)]
 pub struct StrategyCost {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// The pricing model (`auto` or a model id).
     pub pricing: String,
@@ -129,7 +130,7 @@ pub struct CategoryCost {
 /// Statistics of the total cost per replication.
 #[derive(Clone, Debug, Serialize)]
 pub struct TotalCost {
-    /// Mean.
+    /// Mean across replications: the figure strategies are compared by.
     pub mean: Amount,
     /// Lower end of the 95% confidence interval of the mean.
     pub ci_low: f64,
@@ -172,7 +173,7 @@ impl FreeReason {
         FreeReason::ServiceConversation,
     ];
 
-    /// The name a reader sees.
+    /// The reason in a reader's words, as the chart's legend and the table's tooltip show it.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
@@ -256,9 +257,9 @@ impl PaidOrFree {
 /// Delivered business messages of one strategy under one pricing model: mean per replication.
 #[derive(Clone, Debug, Serialize)]
 pub struct MessageSplit {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
-    /// The pricing model.
+    /// The pricing model (`auto` or a model id).
     pub pricing: String,
     /// Messages charged at a rate (whatever the rate's value).
     pub paid: f64,
@@ -278,7 +279,7 @@ pub struct FreeCount {
 /// Daily cost of one strategy across replications.
 #[derive(Clone, Debug, Serialize)]
 pub struct DailyCost {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// One entry per simulated day, in date order.
     pub days: Vec<DayCost>,
@@ -300,7 +301,7 @@ pub struct DayCost {
 /// The total cost of every replication of one strategy.
 #[derive(Clone, Debug, Serialize)]
 pub struct CostDistribution {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// One total per replication.
     pub totals: Vec<f64>,
@@ -313,7 +314,7 @@ pub struct CostDistribution {
 pub struct MarketCost {
     /// The market (e.g. `IN`, or a rate card's region name).
     pub market: String,
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// Mean cost per replication.
     pub mean: Amount,
@@ -333,7 +334,7 @@ pub struct Marker {
 pub struct Headline {
     /// The pricing model the comparison is under.
     pub pricing: String,
-    /// The cheapest strategy.
+    /// The strategy with the lowest mean total under [`Headline::pricing`].
     pub cheapest: String,
     /// The strategy it is compared with (the next cheapest).
     pub compared_with: String,
@@ -355,7 +356,8 @@ pub enum ReportError {
     Chart {
         /// The chart's file stem.
         chart: &'static str,
-        /// What went wrong.
+        /// What went wrong, as text: the drawing backend's or the PNG encoder's error, or a
+        /// panic of the chart's drawing thread.
         message: String,
     },
     /// The embedded font could not be loaded.

@@ -24,16 +24,18 @@ pub const WIDTH: u32 = 1200;
 /// Height of every chart, in pixels.
 pub const HEIGHT: u32 = 720;
 
-/// One chart, rendered.
+/// One chart, drawn twice: as SVG for documents, slides and the page, and as PNG for chat and
+/// e-mail.
 #[derive(Clone, Debug)]
 pub struct RenderedChart {
-    /// The file stem (`cost-by-category`).
+    /// The file stem (`cost-by-category`): `charts/NAME.svg`, `charts/NAME.png` and the figure's
+    /// id in the page.
     pub name: &'static str,
-    /// The chart's title.
+    /// The title drawn at the top of the chart, repeated as the figure's caption in the page.
     pub title: String,
-    /// The SVG document.
+    /// The SVG document, also inlined in the page.
     pub svg: String,
-    /// The PNG file's bytes.
+    /// The PNG file, [`WIDTH`] × [`HEIGHT`] RGB.
     pub png: Vec<u8>,
 }
 
@@ -109,7 +111,7 @@ impl ChartKind {
         ChartKind::CostByMarket,
     ];
 
-    /// The file stem.
+    /// The file stem of the chart's SVG and PNG files, and its figure's id in the page.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
@@ -122,7 +124,7 @@ impl ChartKind {
         }
     }
 
-    /// The chart's title.
+    /// The title drawn at the top of the chart and under its figure in the page.
     #[must_use]
     pub fn title(self) -> &'static str {
         match self {
@@ -135,7 +137,8 @@ impl ChartKind {
         }
     }
 
-    /// Whether the data has anything for this chart.
+    /// Whether the data has anything for this chart; a chart that does not apply is left out,
+    /// not drawn empty.
     #[must_use]
     pub fn applies(self, data: &ReportData) -> bool {
         match self {
@@ -250,7 +253,7 @@ const PAID: RGBColor = rgb(0xC4_4E_52);
 const STRATEGY_COLOURS: [u32; 10] =
     [0x1F77B4, 0xD62728, 0x2CA02C, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F, 0xFF7F0E];
 
-/// The colour of a cost category.
+/// The colour of a cost category, the same on every chart.
 #[must_use]
 pub fn category_colour(c: BillCategory) -> RGBColor {
     rgb(match c {
@@ -265,7 +268,7 @@ pub fn category_colour(c: BillCategory) -> RGBColor {
     })
 }
 
-/// The colour of a free reason.
+/// The colour of a reason a message was free, the same on every chart.
 #[must_use]
 pub fn free_colour(r: FreeReason) -> RGBColor {
     rgb(match r {
@@ -278,7 +281,7 @@ pub fn free_colour(r: FreeReason) -> RGBColor {
     })
 }
 
-/// The colour of a pricing model (`auto` or a model id).
+/// The colour of a pricing model (`auto` or a model id), the same on every chart.
 #[must_use]
 pub fn pricing_colour(id: &str) -> RGBColor {
     rgb(match id {
@@ -292,7 +295,8 @@ pub fn pricing_colour(id: &str) -> RGBColor {
     })
 }
 
-/// The colour of a strategy: by its place in the scenario's list.
+/// The colour of a strategy: by its place in the scenario's list, so it keeps its colour on a
+/// chart where other strategies have no data.
 #[must_use]
 pub fn strategy_colour(data: &ReportData, strategy: &str) -> RGBColor {
     match data.strategies.iter().position(|s| s == strategy) {
@@ -655,7 +659,6 @@ fn models_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> 
     out
 }
 
-/// `1 day`, `60 days`.
 /// A percentage rounded to whole numbers, but never a misleading 0 for a share that is not
 /// zero: `<1%` (signed when `signed`).
 fn percent_text(pct: f64, signed: bool) -> String {
@@ -675,6 +678,7 @@ fn percent_text(pct: f64, signed: bool) -> String {
     }
 }
 
+/// `1 day`, `60 days`.
 fn plural(n: u32, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

@@ -45,7 +45,8 @@ dt { font-weight: bold; }
 dd { margin: 0; }
 ";
 
-/// The report page.
+/// The report page: the question, the answer, tables of the data's own numbers, the charts
+/// (`charts` as [`super::charts::render_all`] drew them, inlined) and the assumptions.
 #[must_use]
 pub fn render(data: &ReportData, charts: &[RenderedChart]) -> String {
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
