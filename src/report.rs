@@ -2,8 +2,9 @@
 //!
 //! The renderer reads plain data ([`ReportData`]): what a run found, per strategy and pricing
 //! model, already reduced to statistics. It knows nothing of the engine, so it can be tested
-//! alone and fed from a run, a sweep or a saved `summary.json`. [`write_report`] writes
-//! `DIR/charts/*.svg`, `DIR/charts/*.png` and `DIR/report.html`, each file atomically.
+//! alone and fed from a run, a sweep or a saved `summary.json`. It renders in memory
+//! ([`charts::render_all`], then [`html::render`]); the caller writes the files with the run's
+//! others, so a run's directory appears whole or not at all.
 //!
 //! Chart values are `f64`: they are statistics (means, percentiles) for drawing, never summed
 //! into money. Where the caller has an exact decimal (a mean of exact totals, a percentile that
@@ -12,23 +13,25 @@
 
 pub mod charts;
 pub mod html;
-pub mod sample;
+#[cfg(test)]
+mod sample;
+#[cfg(test)]
+mod tests;
 
-use crate::output::write_atomic;
+use crate::pricing::BillCategory;
 use crate::rules::Reason;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
 /// Everything the charts and the report show about one run.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportData {
-    /// The scenario's name.
+    /// The scenario's `name`: the page's title.
     pub scenario: String,
     /// The question the scenario asks: its header comment, as plain text.
     pub question: String,
     /// The currency of every amount (e.g. `USD`).
     pub currency: String,
-    /// The root seed of the run.
+    /// The root seed of the run: with the scenario, all a reader needs to reproduce the numbers.
     pub seed: u64,
     /// How many replications the statistics are over.
     pub replications: u32,
@@ -73,14 +76,15 @@ pub struct RateCardNote {
     pub effective: String,
     /// Where it came from: `bundled` or the user's file.
     pub source: String,
-    /// Its provenance note.
+    /// Where its rates were published and when (a bundled card's notes), for the assumptions.
     pub note: String,
 }
 
 /// An amount of money: a float for charts and, where known, its exact decimal for tables.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Amount {
-    /// The amount as a float.
+    /// The amount as a float: what the charts draw, and what a table prints when there is no
+    /// exact decimal.
     pub value: f64,
     /// The exact decimal (e.g. `1234.567`), when the caller has one.
     pub exact: Option<String>,
@@ -93,21 +97,17 @@ impl Amount {
         Amount { value, exact: None }
     }
 
-    /// An exact amount.
+    /// An amount summed exactly: the tables print its decimal, every digit.
     #[must_use]
     pub fn exact(money: crate::pricing::money::Money) -> Amount {
         Amount { value: money.as_f64(), exact: Some(money.to_string()) }
     }
 }
 
-/// A category of cost: the pricing's own [`BillCategory`], so the report and the bill never
-/// disagree on what a charge was for.
-pub use crate::pricing::BillCategory as CostCategory;
-
 /// Cost of one strategy under one pricing model, across replications.
 #[derive(Clone, Debug, Serialize)]
 pub struct StrategyCost {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// The pricing model (`auto` or a model id).
     pub pricing: String,
@@ -120,8 +120,9 @@ pub struct StrategyCost {
 /// Mean cost of one category.
 #[derive(Clone, Debug, Serialize)]
 pub struct CategoryCost {
-    /// The category.
-    pub category: CostCategory,
+    /// What was charged: the bill's own category, so the report and the bill never disagree
+    /// on what a charge was for.
+    pub category: BillCategory,
     /// Mean cost per replication.
     pub mean: Amount,
 }
@@ -129,7 +130,7 @@ pub struct CategoryCost {
 /// Statistics of the total cost per replication.
 #[derive(Clone, Debug, Serialize)]
 pub struct TotalCost {
-    /// Mean.
+    /// Mean across replications: the figure strategies are compared by.
     pub mean: Amount,
     /// Lower end of the 95% confidence interval of the mean.
     pub ci_low: f64,
@@ -172,7 +173,7 @@ impl FreeReason {
         FreeReason::ServiceConversation,
     ];
 
-    /// The name a reader sees.
+    /// The reason in a reader's words, as the chart's legend and the table's tooltip show it.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
@@ -197,12 +198,25 @@ impl FreeReason {
             FreeReason::ServiceConversation => "Service conversation",
         }
     }
+}
 
-    /// How a delivered business message's reason counts in the paid/free split: `Some(None)`
-    /// for paid, `Some(Some(r))` for free because of `r`, `None` for messages that are neither
-    /// (inbound, blocked, suppressed, failed).
+/// Where a message falls in the paid/free split of delivered business messages (the messages
+/// chart and table), read from the reason the rules gave it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaidOrFree {
+    /// A delivered business message charged at a rate (whatever the rate's value).
+    Paid,
+    /// A delivered business message that cost nothing, and why.
+    Free(FreeReason),
+    /// Not a delivered business message (inbound, blocked, suppressed, failed): left out of the
+    /// split, which counts what the business sent and Meta delivered.
+    NotCounted,
+}
+
+impl PaidOrFree {
+    /// How a message with this final reason counts in the split.
     #[must_use]
-    pub fn of(reason: Reason) -> Option<Option<FreeReason>> {
+    pub fn of(reason: Reason) -> PaidOrFree {
         use Reason as R;
         match reason {
             R::Inbound
@@ -211,19 +225,19 @@ impl FreeReason {
             | R::Blocked
             | R::Suppressed
             | R::UsMarketingPaused
-            | R::Failed => None,
-            R::FreeInsideServiceWindow | R::UtilityInsideServiceWindow => Some(Some(FreeReason::ServiceWindow)),
-            R::FreeFormNotCharged => Some(Some(FreeReason::FreeForm)),
+            | R::Failed => PaidOrFree::NotCounted,
+            R::FreeInsideServiceWindow | R::UtilityInsideServiceWindow => PaidOrFree::Free(FreeReason::ServiceWindow),
+            R::FreeFormNotCharged => PaidOrFree::Free(FreeReason::FreeForm),
             R::OpensEntryPointConversation
             | R::InsideEntryPointConversation
             | R::OpensEntryPointWindow
-            | R::InsideEntryPointWindow => Some(Some(FreeReason::EntryPoint)),
+            | R::InsideEntryPointWindow => PaidOrFree::Free(FreeReason::EntryPoint),
             R::InsideOpenConversation
             | R::InsideSameCategoryConversation
             | R::FreeFormInsideOpenConversation
-            | R::InsideCarriedUtilityConversation => Some(Some(FreeReason::OpenConversation)),
-            R::ServiceConversationFree => Some(Some(FreeReason::ServiceConversation)),
-            R::FreeByAllowance(_) => Some(Some(FreeReason::Allowance)),
+            | R::InsideCarriedUtilityConversation => PaidOrFree::Free(FreeReason::OpenConversation),
+            R::ServiceConversationFree => PaidOrFree::Free(FreeReason::ServiceConversation),
+            R::FreeByAllowance(_) => PaidOrFree::Free(FreeReason::Allowance),
             R::ChargedTemplate
             | R::OpensUserInitiated
             | R::OpensBusinessInitiated
@@ -235,7 +249,7 @@ impl FreeReason {
             | R::ChargedAuthenticationInternational
             | R::ChargedUtilityOutsideWindow
             | R::ChargedUtility
-            | R::ChargedFreeForm => Some(None),
+            | R::ChargedFreeForm => PaidOrFree::Paid,
         }
     }
 }
@@ -243,9 +257,9 @@ impl FreeReason {
 /// Delivered business messages of one strategy under one pricing model: mean per replication.
 #[derive(Clone, Debug, Serialize)]
 pub struct MessageSplit {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
-    /// The pricing model.
+    /// The pricing model (`auto` or a model id).
     pub pricing: String,
     /// Messages charged at a rate (whatever the rate's value).
     pub paid: f64,
@@ -265,7 +279,7 @@ pub struct FreeCount {
 /// Daily cost of one strategy across replications.
 #[derive(Clone, Debug, Serialize)]
 pub struct DailyCost {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// One entry per simulated day, in date order.
     pub days: Vec<DayCost>,
@@ -287,7 +301,7 @@ pub struct DayCost {
 /// The total cost of every replication of one strategy.
 #[derive(Clone, Debug, Serialize)]
 pub struct CostDistribution {
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// One total per replication.
     pub totals: Vec<f64>,
@@ -300,7 +314,7 @@ pub struct CostDistribution {
 pub struct MarketCost {
     /// The market (e.g. `IN`, or a rate card's region name).
     pub market: String,
-    /// The strategy.
+    /// The strategy, named as in [`ReportData::strategies`].
     pub strategy: String,
     /// Mean cost per replication.
     pub mean: Amount,
@@ -320,7 +334,7 @@ pub struct Marker {
 pub struct Headline {
     /// The pricing model the comparison is under.
     pub pricing: String,
-    /// The cheapest strategy.
+    /// The strategy with the lowest mean total under [`Headline::pricing`].
     pub cheapest: String,
     /// The strategy it is compared with (the next cheapest).
     pub compared_with: String,
@@ -334,61 +348,21 @@ pub struct Headline {
     pub cheaper_share: Option<f64>,
 }
 
-/// The files [`write_report`] wrote.
-#[derive(Clone, Debug, Default)]
-pub struct ReportFiles {
-    /// `DIR/report.html`.
-    pub report: PathBuf,
-    /// Every chart file, SVG and PNG.
-    pub charts: Vec<PathBuf>,
-}
-
-/// Why a report could not be written.
+/// Why the charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// A file or folder could not be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
     /// A chart could not be drawn.
     #[error("cannot draw chart `{chart}`: {message}")]
     Chart {
         /// The chart's file stem.
         chart: &'static str,
-        /// What went wrong.
+        /// What went wrong, as text: the drawing backend's or the PNG encoder's error, or a
+        /// panic of the chart's drawing thread.
         message: String,
     },
     /// The embedded font could not be loaded.
     #[error("cannot load the embedded font")]
     Font,
-}
-
-/// Writes the charts (`DIR/charts/NAME.svg` and `.png`) and `DIR/report.html`.
-///
-/// # Errors
-/// When a file cannot be written or a chart cannot be drawn.
-pub fn write_report(dir: &Path, data: &ReportData) -> Result<ReportFiles, ReportError> {
-    let chart_dir = dir.join("charts");
-    std::fs::create_dir_all(&chart_dir).map_err(|source| ReportError::Io { path: chart_dir.clone(), source })?;
-    let rendered = charts::render_all(data)?;
-    let mut files = ReportFiles::default();
-    for chart in &rendered {
-        for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
-            let path = chart_dir.join(format!("{}.{ext}", chart.name));
-            write_atomic(&path, bytes).map_err(|source| ReportError::Io { path: path.clone(), source })?;
-            files.charts.push(path);
-        }
-    }
-    let page = html::render(data, &rendered);
-    let path = dir.join("report.html");
-    write_atomic(&path, page.as_bytes()).map_err(|source| ReportError::Io { path: path.clone(), source })?;
-    files.report = path;
-    Ok(files)
 }
 
 /// An amount as a reader sees it in a table: the exact decimal when given (every digit kept,
@@ -442,49 +416,4 @@ fn group_thousands(s: &str) -> String {
         out.push_str(f);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(money_text(1234567.891), "1,234,567.89");
-        assert_eq!(money_text(-1234.5), "-1,234.50");
-        assert_eq!(money_text(0.01321), "0.0132");
-        assert_eq!(money_text(999.0), "999.00");
-        assert_eq!(count_text(12345.0), "12,345");
-        assert_eq!(count_text(2.5), "2.5");
-        assert_eq!(count_text(std::iter::empty::<f64>().sum()), "0");
-        assert_eq!(money_text(-0.0), "0.00");
-        assert_eq!(amount_text(&Amount { value: 0.0, exact: Some("1234567.000001".into()) }), "1,234,567.000001");
-        assert_eq!(amount_text(&Amount::float(1234.5)), "1,234.50");
-    }
-
-    #[test]
-    fn every_delivered_reason_is_paid_or_free() {
-        use crate::pricing::ledger::Allowance;
-        use Reason as R;
-        for r in R::ALL {
-            // "Charged" and "free" as rules.md defines them, read from each reason's own words.
-            let words = r.text();
-            match FreeReason::of(r) {
-                Some(None) => assert!(r.is_charge(), "{r:?} counted paid: {words}"),
-                Some(Some(_)) => assert!(words.starts_with("free:") && !r.is_charge(), "{r:?} counted free: {words}"),
-                None => assert!(
-                    words.starts_with("blocked")
-                        || words.starts_with("suppressed")
-                        || words.starts_with("failed")
-                        || words.contains("inbound"),
-                    "{r:?} left out: {words}"
-                ),
-            }
-        }
-        // The free reasons a reader sees.
-        assert_eq!(FreeReason::of(R::UtilityInsideServiceWindow), Some(Some(FreeReason::ServiceWindow)));
-        assert_eq!(FreeReason::of(R::InsideEntryPointWindow), Some(Some(FreeReason::EntryPoint)));
-        assert_eq!(FreeReason::of(R::InsideSameCategoryConversation), Some(Some(FreeReason::OpenConversation)));
-        assert_eq!(FreeReason::of(R::FreeByAllowance(Allowance::FreeFormMessages)), Some(Some(FreeReason::Allowance)));
-    }
 }

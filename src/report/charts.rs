@@ -5,7 +5,9 @@
 //! scenario), so a colour means the same thing on every chart. Text is drawn with DejaVu Sans,
 //! embedded in the binary, so charts render the same on a machine with no fonts.
 
-use super::{CostCategory, CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use super::{CostDistribution, FreeReason, ReportData, ReportError, StrategyCost, money_text};
+use crate::pricing::BillCategory;
+use crate::stats::quantile;
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
@@ -22,16 +24,18 @@ pub const WIDTH: u32 = 1200;
 /// Height of every chart, in pixels.
 pub const HEIGHT: u32 = 720;
 
-/// One chart, rendered.
+/// One chart, drawn twice: as SVG for documents, slides and the page, and as PNG for chat and
+/// e-mail.
 #[derive(Clone, Debug)]
 pub struct RenderedChart {
-    /// The file stem (`cost-by-category`).
+    /// The file stem (`cost-by-category`): `charts/NAME.svg`, `charts/NAME.png` and the figure's
+    /// id in the page.
     pub name: &'static str,
-    /// The chart's title.
+    /// The title drawn at the top of the chart, repeated as the figure's caption in the page.
     pub title: String,
-    /// The SVG document.
+    /// The SVG document, also inlined in the page.
     pub svg: String,
-    /// The PNG file's bytes.
+    /// The PNG file, [`WIDTH`] × [`HEIGHT`] RGB.
     pub png: Vec<u8>,
 }
 
@@ -107,7 +111,7 @@ impl ChartKind {
         ChartKind::CostByMarket,
     ];
 
-    /// The file stem.
+    /// The file stem of the chart's SVG and PNG files, and its figure's id in the page.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
@@ -120,7 +124,7 @@ impl ChartKind {
         }
     }
 
-    /// The chart's title.
+    /// The title drawn at the top of the chart and under its figure in the page.
     #[must_use]
     pub fn title(self) -> &'static str {
         match self {
@@ -133,7 +137,8 @@ impl ChartKind {
         }
     }
 
-    /// Whether the data has anything for this chart.
+    /// Whether the data has anything for this chart; a chart that does not apply is left out,
+    /// not drawn empty.
     #[must_use]
     pub fn applies(self, data: &ReportData) -> bool {
         match self {
@@ -248,22 +253,22 @@ const PAID: RGBColor = rgb(0xC4_4E_52);
 const STRATEGY_COLOURS: [u32; 10] =
     [0x1F77B4, 0xD62728, 0x2CA02C, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F, 0xFF7F0E];
 
-/// The colour of a cost category.
+/// The colour of a cost category, the same on every chart.
 #[must_use]
-pub fn category_colour(c: CostCategory) -> RGBColor {
+pub fn category_colour(c: BillCategory) -> RGBColor {
     rgb(match c {
-        CostCategory::Marketing => 0x4E79A7,
-        CostCategory::Utility => 0xF28E2B,
-        CostCategory::Authentication => 0x59A14F,
-        CostCategory::AuthenticationInternational => 0x8CD17D,
-        CostCategory::Service => 0xB07AA1,
-        CostCategory::BusinessInitiated => 0x9C755F,
-        CostCategory::UserInitiated => 0xEDC948,
-        CostCategory::EntryPoint => 0x76B7B2,
+        BillCategory::Marketing => 0x4E79A7,
+        BillCategory::Utility => 0xF28E2B,
+        BillCategory::Authentication => 0x59A14F,
+        BillCategory::AuthenticationInternational => 0x8CD17D,
+        BillCategory::Service => 0xB07AA1,
+        BillCategory::BusinessInitiated => 0x9C755F,
+        BillCategory::UserInitiated => 0xEDC948,
+        BillCategory::EntryPoint => 0x76B7B2,
     })
 }
 
-/// The colour of a free reason.
+/// The colour of a reason a message was free, the same on every chart.
 #[must_use]
 pub fn free_colour(r: FreeReason) -> RGBColor {
     rgb(match r {
@@ -276,7 +281,7 @@ pub fn free_colour(r: FreeReason) -> RGBColor {
     })
 }
 
-/// The colour of a pricing model (`auto` or a model id).
+/// The colour of a pricing model (`auto` or a model id), the same on every chart.
 #[must_use]
 pub fn pricing_colour(id: &str) -> RGBColor {
     rgb(match id {
@@ -290,7 +295,8 @@ pub fn pricing_colour(id: &str) -> RGBColor {
     })
 }
 
-/// The colour of a strategy: by its place in the scenario's list.
+/// The colour of a strategy: by its place in the scenario's list, so it keeps its colour on a
+/// chart where other strategies have no data.
 #[must_use]
 pub fn strategy_colour(data: &ReportData, strategy: &str) -> RGBColor {
     match data.strategies.iter().position(|s| s == strategy) {
@@ -653,7 +659,6 @@ fn models_of<'a>(data: &'a ReportData, found: impl Iterator<Item = &'a str>) -> 
     out
 }
 
-/// `1 day`, `60 days`.
 /// A percentage rounded to whole numbers, but never a misleading 0 for a share that is not
 /// zero: `<1%` (signed when `signed`).
 fn percent_text(pct: f64, signed: bool) -> String {
@@ -673,6 +678,7 @@ fn percent_text(pct: f64, signed: bool) -> String {
     }
 }
 
+/// `1 day`, `60 days`.
 fn plural(n: u32, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
@@ -692,7 +698,7 @@ fn per_run(data: &ReportData) -> String {
 fn cost_by_category<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
     let strategies = strategies_of(data, data.costs.iter().map(|c| c.strategy.as_str()));
     let models = models_of(data, data.costs.iter().map(|c| c.pricing.as_str()));
-    let used: Vec<CostCategory> = CostCategory::ALL
+    let used: Vec<BillCategory> = BillCategory::ALL
         .into_iter()
         .filter(|cat| {
             data.costs.iter().any(|c| c.by_category.iter().any(|b| b.category == *cat && b.mean.value != 0.0))
@@ -944,17 +950,6 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
 // ---------------------------------------------------------------------------------------------
 // (d) Distribution of total cost across replications.
 
-/// The `p`-quantile (0..=1) of sorted values, interpolating linearly between order statistics.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo as f64)
-}
-
 fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<(), DErr<DB>> {
     let order = strategies_of(data, data.distributions.iter().map(|d| d.strategy.as_str()));
     let dists: Vec<_> = order
@@ -1072,6 +1067,8 @@ fn distribution_rows<DB: DrawingBackend>(
     for (i, d) in dists.iter().enumerate() {
         let y = centre(i);
         let c = strategy_colour(data, &d.strategy);
+        // Never empty: `distribution` keeps only strategies with totals. The box's quartiles are
+        // type 7, as summary.json's percentiles; one replication is its own box.
         let mut sorted: Vec<f64> = d.totals.iter().copied().map(finite).collect();
         sorted.sort_by(f64::total_cmp);
         let (q1, med, q3) = (quantile(&sorted, 0.25), quantile(&sorted, 0.5), quantile(&sorted, 0.75));
@@ -1203,6 +1200,8 @@ mod tests {
 
     use super::*;
 
+    /// The distribution chart's box (quartiles and median) comes from `stats::quantile`: it must
+    /// interpolate between order statistics and make one replication its own box.
     #[test]
     fn quantiles_interpolate_between_order_statistics() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0];
@@ -1211,11 +1210,14 @@ mod tests {
         assert_eq!(quantile(&v, 0.25), 2.0);
         assert_eq!(quantile(&v, 1.0), 5.0);
         assert!((quantile(&[0.0, 10.0], 0.9) - 9.0).abs() < 1e-12);
+        for q in [0.25, 0.5, 0.75] {
+            assert_eq!(quantile(&[7.5], q), 7.5);
+        }
     }
 
     #[test]
     fn colours_are_distinct_within_each_palette() {
-        let cats: Vec<RGBColor> = CostCategory::ALL.iter().map(|c| category_colour(*c)).collect();
+        let cats: Vec<RGBColor> = BillCategory::ALL.iter().map(|c| category_colour(*c)).collect();
         let reasons: Vec<RGBColor> = FreeReason::ALL.iter().map(|r| free_colour(*r)).chain([PAID]).collect();
         for palette in [cats, reasons] {
             for (i, a) in palette.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 use super::charts::RenderedChart;
 use super::{Amount, FreeReason, ReportData, amount_text, count_text, money_text};
+use crate::pricing::BillCategory;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.
@@ -44,7 +45,8 @@ dt { font-weight: bold; }
 dd { margin: 0; }
 ";
 
-/// The report page.
+/// The report page: the question, the answer, tables of the data's own numbers, the charts
+/// (`charts` as [`super::charts::render_all`] drew them, inlined) and the assumptions.
 #[must_use]
 pub fn render(data: &ReportData, charts: &[RenderedChart]) -> String {
     let mut h = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
@@ -165,7 +167,7 @@ fn cost_table(h: &mut String, data: &ReportData) {
     }
     h.push_str("</table></div>\n");
 
-    let cats: Vec<_> = super::CostCategory::ALL
+    let cats: Vec<_> = BillCategory::ALL
         .into_iter()
         .filter(|c| data.costs.iter().any(|s| s.by_category.iter().any(|b| b.category == *c)))
         .collect();

@@ -1,12 +1,13 @@
-//! A made-up but realistic [`ReportData`], for the renderer's tests, its timing example and for
-//! previewing the report without running a simulation. Its numbers are invented: they have the
+//! A made-up but realistic [`ReportData`] for the renderer's tests: every chart and table has
+//! something to show, without running a simulation. Its numbers are invented: they have the
 //! shape of a run (daily seasonality, campaign days, spread across replications, a pricing change
-//! mid-period), not the values of one.
+//! mid-period), not the values of one. Test-only: the library never ships invented numbers.
 
 use super::{
-    Amount, CategoryCost, CostCategory, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker,
-    MarketCost, MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
+    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker, MarketCost,
+    MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
 };
+use crate::pricing::BillCategory;
 use crate::pricing::money::{Money, SCALE};
 use crate::time::Date;
 
@@ -60,24 +61,24 @@ pub fn sample(days: u32, replications: u32) -> ReportData {
     let mut rng = Stream(20_260_815);
     // Per strategy: daily base cost under per-message-2025 and the category mix.
     let base = [310.0, 455.0, 352.0];
-    let mix: [[(CostCategory, f64); 4]; 3] = [
+    let mix: [[(BillCategory, f64); 4]; 3] = [
         [
-            (CostCategory::Marketing, 0.62),
-            (CostCategory::Utility, 0.18),
-            (CostCategory::Authentication, 0.14),
-            (CostCategory::AuthenticationInternational, 0.06),
+            (BillCategory::Marketing, 0.62),
+            (BillCategory::Utility, 0.18),
+            (BillCategory::Authentication, 0.14),
+            (BillCategory::AuthenticationInternational, 0.06),
         ],
         [
-            (CostCategory::Marketing, 0.45),
-            (CostCategory::Utility, 0.41),
-            (CostCategory::Authentication, 0.10),
-            (CostCategory::AuthenticationInternational, 0.04),
+            (BillCategory::Marketing, 0.45),
+            (BillCategory::Utility, 0.41),
+            (BillCategory::Authentication, 0.10),
+            (BillCategory::AuthenticationInternational, 0.04),
         ],
         [
-            (CostCategory::Marketing, 0.66),
-            (CostCategory::Utility, 0.12),
-            (CostCategory::Authentication, 0.15),
-            (CostCategory::AuthenticationInternational, 0.07),
+            (BillCategory::Marketing, 0.66),
+            (BillCategory::Utility, 0.12),
+            (BillCategory::Authentication, 0.15),
+            (BillCategory::AuthenticationInternational, 0.07),
         ],
     ];
     let n = replications.max(1) as usize;
@@ -111,7 +112,7 @@ pub fn sample(days: u32, replications: u32) -> ReportData {
                 .collect();
             if m == 1 {
                 let rest = mean - mean / model_factor[m];
-                by_category.push(CategoryCost { category: CostCategory::Service, mean: exact(rest) });
+                by_category.push(CategoryCost { category: BillCategory::Service, mean: exact(rest) });
             }
             costs.push(StrategyCost {
                 strategy: (*strategy).to_string(),

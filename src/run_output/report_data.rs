@@ -6,8 +6,8 @@ use crate::engine::RunResult;
 use crate::pricing::money::Money;
 use crate::pricing::{BUNDLED_CARDS, Model, Pricing, card_file_name};
 use crate::report::{
-    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker, MarketCost,
-    MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
+    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, Headline, Marker, MarketCost, MessageSplit,
+    PaidOrFree, RateCardNote, ReportData, StrategyCost, TotalCost,
 };
 use crate::scenario::Scenario;
 use crate::stats::quantile;
@@ -141,13 +141,13 @@ fn message_split(cell: &CellStats, strategy: &str, pricing: &str) -> MessageSpli
     let mut paid = 0.0;
     let mut free: Vec<FreeCount> = Vec::new();
     for (reason, mean) in &cell.reasons {
-        match FreeReason::of(*reason) {
-            Some(None) => paid += mean,
-            Some(Some(why)) => match free.iter_mut().find(|f| f.reason == why) {
+        match PaidOrFree::of(*reason) {
+            PaidOrFree::Paid => paid += mean,
+            PaidOrFree::Free(why) => match free.iter_mut().find(|f| f.reason == why) {
                 Some(f) => f.count += mean,
                 None => free.push(FreeCount { reason: why, count: *mean }),
             },
-            None => {}
+            PaidOrFree::NotCounted => {}
         }
     }
     free.sort_by_key(|f| f.reason);

@@ -1,12 +1,14 @@
-//! The report renderer end to end: charts decode, are not blank, carry their titles and series;
-//! the page is self-contained, escaped, and shows the data's own numbers.
+//! The report of a real run, through the binary: `wasim run` writes every chart (decoded, not
+//! blank) and a page whose numbers are `summary.json`'s, into its output directory or not at all.
+//! The renderer alone, on data made by hand, is tested beside it in `src/report/tests.rs`.
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
-use wasim::report::charts::{HEIGHT, WIDTH};
-use wasim::report::sample::sample;
-use wasim::report::{CostCategory, FreeReason, ReportData, ReportError, amount_text, write_report};
+
+/// Every chart's PNG size, as docs/report.md gives it.
+const WIDTH: u32 = 1200;
+const HEIGHT: u32 = 720;
 
 const CHARTS: [&str; 6] = [
     "cost-by-category",
@@ -16,12 +18,6 @@ const CHARTS: [&str; 6] = [
     "total-cost-distribution",
     "cost-by-market",
 ];
-
-fn render(data: &ReportData) -> (tempfile::TempDir, wasim::report::ReportFiles) {
-    let dir = tempfile::tempdir().unwrap();
-    let files = write_report(dir.path(), data).unwrap();
-    (dir, files)
-}
 
 /// Decodes a PNG; returns its size, its number of distinct colours and its share of non-white pixels.
 fn inspect_png(path: &Path) -> (u32, u32, usize, f64) {
@@ -68,263 +64,6 @@ fn ungroup(s: &str) -> String {
 fn cells(row: &str) -> Vec<String> {
     row.split("<td").skip(1).map(|c| c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()].to_string()).collect()
 }
-
-#[test]
-fn every_chart_is_written_as_png_and_svg_and_is_not_blank() {
-    let data = sample(60, 50);
-    let (dir, files) = render(&data);
-    assert_eq!(files.charts.len(), 2 * CHARTS.len());
-    for name in CHARTS {
-        let png = dir.path().join("charts").join(format!("{name}.png"));
-        let (w, h, colours, ink) = inspect_png(&png);
-        assert_eq!((w, h), (WIDTH, HEIGHT), "{name}");
-        assert!(colours >= 12, "{name}: only {colours} colours");
-        assert!(ink > 0.03, "{name}: only {:.1}% of pixels drawn", ink * 100.0);
-        let svg = fs::read_to_string(dir.path().join("charts").join(format!("{name}.svg"))).unwrap();
-        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}");
-        // No leftover temporary files.
-        assert!(
-            fs::read_dir(dir.path().join("charts")).unwrap().all(|e| !e
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .contains(".tmp"))
-        );
-    }
-    assert!(files.report.ends_with("report.html"));
-}
-
-#[test]
-fn svgs_carry_titles_units_and_series() {
-    let data = sample(60, 50);
-    let (dir, _) = render(&data);
-    let svg = |name: &str| fs::read_to_string(dir.path().join("charts").join(format!("{name}.svg"))).unwrap();
-
-    let a = svg("cost-by-category");
-    assert!(a.contains("Cost per strategy, by category"));
-    assert!(a.contains("Mean cost per replication (USD)"));
-    for cat in [CostCategory::Marketing, CostCategory::Utility, CostCategory::Service] {
-        assert!(a.contains(cat.label()), "{cat:?}");
-    }
-    // User-initiated conversations cost nothing in the sample: no legend entry for them.
-    assert!(!a.contains(CostCategory::UserInitiated.label()));
-    for m in &data.pricing_models {
-        assert!(a.contains(&format!("Pricing: {m}")));
-    }
-
-    let b = svg("messages-paid-free");
-    assert!(b.contains("Paid and free messages per strategy"));
-    for r in [FreeReason::ServiceWindow, FreeReason::EntryPoint, FreeReason::Allowance, FreeReason::FreeForm] {
-        assert!(b.contains(r.label()), "{r:?}");
-    }
-
-    let c = svg("spend-over-time");
-    assert!(c.contains("Spend over time") && c.contains("Cost per day (USD)"));
-    assert!(c.contains("per-message-2026 starts") && c.contains("Rate card 2026-10-01"));
-    assert!(c.contains("2026-08-15"), "first day labelled");
-
-    let d = svg("total-cost-distribution");
-    assert!(d.contains("Total cost across replications"));
-    for dist in &data.distributions {
-        assert!(d.contains(&format!("P90: USD {}", wasim::report::money_text(dist.budget.value))));
-    }
-
-    let e = svg_texts(&svg("cost-by-market"));
-    for m in ["IN", "BR", "ID", "MX", "DE", "US"] {
-        assert!(e.iter().any(|t| t == m), "market {m}");
-    }
-
-    let f = svg("pricing-models");
-    assert!(f.contains("The same traffic under each pricing model"));
-    assert!(f.contains("vs per-message-2025"));
-
-    for name in CHARTS {
-        let s = svg(name);
-        for strategy in &data.strategies {
-            // The sample's names contain commas only as text: plotters escapes nothing else here.
-            assert!(s.contains(strategy.as_str()), "{name} lacks strategy {strategy}");
-        }
-    }
-}
-
-#[test]
-fn the_report_shows_the_datas_numbers() {
-    let data = sample(60, 50);
-    let (_dir, files) = render(&data);
-    let html = fs::read_to_string(&files.report).unwrap();
-    for c in &data.costs {
-        let r = row(&html, "costs", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", c.strategy, c.pricing));
-        let totals = cells(r);
-        assert_eq!(totals[0], c.pricing);
-        assert_eq!(totals[1], c.strategy);
-        // The exact decimals, digit for digit (thousands grouped for reading).
-        let exact = |a: &wasim::report::Amount| a.exact.clone().unwrap();
-        assert_eq!(ungroup(&totals[2]), exact(&c.total.mean));
-        assert_eq!(ungroup(&totals[4]), exact(&c.total.p50));
-        assert_eq!(ungroup(&totals[5]), exact(&c.total.p90));
-        assert_eq!(ungroup(&totals[6]), exact(&c.total.p95));
-        let r = row(&html, "categories", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", c.strategy, c.pricing));
-        let by_cat: Vec<String> = cells(r)[2..].iter().map(|c| ungroup(c)).collect();
-        for b in &c.by_category {
-            assert!(by_cat.contains(&exact(&b.mean)), "{:?} of {} {}", b.category, c.strategy, c.pricing);
-        }
-    }
-    for d in &data.distributions {
-        let r = row(&html, "budget", &format!("data-strategy=\"{}\"", d.strategy));
-        assert_eq!(cells(r)[1], amount_text(&d.budget));
-        assert_eq!(cells(r)[4], d.totals.len().to_string());
-    }
-    for m in &data.markets {
-        let r = row(&html, "markets", &format!("data-market=\"{}\"", m.market));
-        assert!(cells(r).iter().any(|c| ungroup(c) == m.mean.exact.clone().unwrap()));
-    }
-    for m in &data.messages {
-        let r = row(&html, "messages", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", m.strategy, m.pricing));
-        assert_eq!(cells(r)[2], wasim::report::count_text(m.paid));
-    }
-    let headline = data.headline.as_ref().unwrap();
-    let answer = &html[html.find("id=\"headline\"").unwrap()..];
-    let answer = &answer[..answer.find("</div>").unwrap()];
-    assert!(answer.contains(&format!("<b>{}</b> is the cheapest", headline.cheapest)));
-    assert!(answer.contains(&format!("USD {}", amount_text(&headline.saving))));
-    assert!(ungroup(&amount_text(&headline.saving)) == headline.saving.exact.clone().unwrap());
-    assert!(answer.contains(&headline.compared_with));
-}
-
-#[test]
-fn the_report_is_self_contained_and_complete() {
-    let data = sample(60, 50);
-    let (_dir, files) = render(&data);
-    let html = fs::read_to_string(&files.report).unwrap();
-    assert_eq!(html.matches("<svg").count(), CHARTS.len(), "every chart inline");
-    for name in CHARTS {
-        assert!(html.contains(&format!("id=\"chart-{name}\"")));
-    }
-    for external in ["<script", "<link", "<img", "src=", "href=", "url(", "@import"] {
-        assert!(!html.contains(external), "report uses {external}");
-    }
-    // The only URL is SVG's namespace name, which is never fetched.
-    assert_eq!(html.matches("http").count(), html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
-    assert!(html.contains("Which template strategy is cheapest"), "the question");
-    for card in &data.rate_cards {
-        assert!(html.contains(&card.effective));
-    }
-    // Provenance notes are text: escaped.
-    assert!(html.contains("service rates as announced &lt;draft&gt; &amp; subject to change"));
-    assert!(html.contains("<dt>Seed</dt><dd>42</dd>"));
-    assert!(html.contains("<dt>Replications</dt><dd>50</dd>"));
-}
-
-#[test]
-fn text_from_the_scenario_is_escaped_everywhere() {
-    let mut data = sample(20, 5);
-    let evil = "<script>alert('x')</script> & co";
-    data.scenario = evil.to_string();
-    data.question = format!("Is {evil} cheaper?");
-    let old = data.strategies[0].clone();
-    data.strategies[0] = evil.to_string();
-    for c in &mut data.costs {
-        if c.strategy == old {
-            c.strategy = evil.to_string();
-        }
-    }
-    for d in &mut data.daily {
-        if d.strategy == old {
-            d.strategy = evil.to_string();
-        }
-    }
-    let (dir, files) = render(&data);
-    let html = fs::read_to_string(&files.report).unwrap();
-    assert!(!html.contains("<script"));
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
-    let svg = fs::read_to_string(dir.path().join("charts").join("cost-by-category.svg")).unwrap();
-    assert!(!svg.contains("<script"));
-    assert!(svg.contains("&lt;script&gt;"));
-}
-
-#[test]
-fn charts_without_data_are_left_out_and_odd_data_still_renders() {
-    let mut data = sample(1, 1);
-    data.markets.retain(|m| m.market == "IN");
-    data.daily.clear();
-    data.headline = None;
-    for c in &mut data.costs {
-        c.total.ci_low = f64::NAN;
-        c.total.ci_high = f64::INFINITY;
-        c.by_category.clear();
-    }
-    for d in &mut data.distributions {
-        d.totals = vec![0.0];
-        d.budget.value = 0.0;
-    }
-    let (dir, files) = render(&data);
-    let charts = dir.path().join("charts");
-    assert!(!charts.join("cost-by-market.png").exists(), "one market: no market chart");
-    assert!(!charts.join("spend-over-time.png").exists(), "no daily data: no chart");
-    assert_eq!(files.charts.len(), 2 * 4);
-    for f in files.charts.iter().filter(|p| p.extension().is_some_and(|e| e == "png")) {
-        let (w, h, colours, _) = inspect_png(f);
-        assert_eq!((w, h), (WIDTH, HEIGHT));
-        assert!(colours > 4, "{}", f.display());
-    }
-    let html = fs::read_to_string(&files.report).unwrap();
-    assert!(html.contains("No comparison between strategies"));
-    assert!(!html.contains("id=\"markets\""), "one market: no market table");
-}
-
-#[test]
-fn an_unwritable_destination_is_an_error_not_a_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("not-a-folder");
-    fs::write(&file, "x").unwrap();
-    let err = write_report(&file, &sample(5, 3)).unwrap_err();
-    assert!(matches!(err, ReportError::Io { .. }), "{err}");
-    assert!(err.to_string().contains("not-a-folder"));
-}
-
-/// Whether a PNG has at least `min` pixels of exactly this colour.
-fn has_colour(path: &Path, rgb: (u8, u8, u8), min: usize) -> bool {
-    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    buf[..info.buffer_size()].chunks(channels).filter(|p| (p[0], p[1], p[2]) == rgb).count() >= min
-}
-
-#[test]
-fn a_colour_means_the_same_strategy_or_category_on_every_chart() {
-    use wasim::report::charts::{category_colour, pricing_colour, strategy_colour};
-    let data = sample(60, 50);
-    let (dir, _) = render(&data);
-    let png = |name: &str| dir.path().join("charts").join(format!("{name}.png"));
-    for s in &data.strategies {
-        let c = strategy_colour(&data, s);
-        for chart in ["spend-over-time", "total-cost-distribution", "cost-by-market"] {
-            assert!(has_colour(&png(chart), (c.0, c.1, c.2), 50), "{s} not drawn in its colour on {chart}");
-        }
-    }
-    for cat in [CostCategory::Marketing, CostCategory::Utility, CostCategory::Service] {
-        let c = category_colour(cat);
-        assert!(has_colour(&png("cost-by-category"), (c.0, c.1, c.2), 500), "{cat:?}");
-    }
-    for m in &data.pricing_models {
-        let c = pricing_colour(m);
-        assert!(has_colour(&png("pricing-models"), (c.0, c.1, c.2), 500), "{m}");
-    }
-    // A strategy keeps its colour when others are missing from a chart's data.
-    let mut only_last = data.clone();
-    let last = data.strategies.last().unwrap().clone();
-    only_last.daily.retain(|d| d.strategy == last);
-    let (dir2, _) = render(&only_last);
-    let spend = dir2.path().join("charts").join("spend-over-time.png");
-    let (own, other) = (strategy_colour(&data, &last), strategy_colour(&data, &data.strategies[0]));
-    assert!(has_colour(&spend, (own.0, own.1, own.2), 50));
-    assert!(!has_colour(&spend, (other.0, other.1, other.2), 1));
-}
-
-// ---------------------------------------------------------------------------------------------
-// `wasim run` writes the report of the real run.
 
 /// Two markets, two strategies, two pricings, across the 2026-01-01 per-message-2025 card.
 const RUN_SCENARIO: &str = r#"# A small shop in India and Brazil.
@@ -421,6 +160,16 @@ fn a_run_writes_every_chart_and_a_report_with_summary_json_numbers() {
             assert!(texts.iter().any(|t| t.contains(s)), "{name}: no {s}");
         }
     }
+    // Nothing else in charts/: each chart once as SVG and once as PNG, no temporary file left.
+    let mut written: Vec<String> = fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let mut expected: Vec<String> = CHARTS.iter().flat_map(|n| [format!("{n}.png"), format!("{n}.svg")]).collect();
+    expected.sort();
+    assert_eq!(written, expected);
+    assert!(written.iter().all(|f| !f.contains(".tmp")));
     let svg = |name: &str| fs::read_to_string(out.join("charts").join(format!("{name}.svg"))).unwrap();
     assert!(svg("cost-by-category").contains("Cost per strategy, by category"));
     assert!(svg("cost-by-category").contains("(USD)"));
@@ -551,29 +300,32 @@ fn no_report_writes_only_the_data_files_and_bad_report_settings_are_located() {
     }
 }
 
-/// Strategies far apart against their spread: one shared axis would squash each box to a line,
-/// so every row gets its own scale and the chart says so; close strategies share one axis.
+/// A destination that cannot be written (a file where the output directory, or its parent,
+/// should be) is an error naming it, not a panic; the file is left as it was and nothing is
+/// left beside it.
 #[test]
-fn distributions_far_apart_get_a_scale_each() {
-    let mut data = sample(30, 40);
-    for (k, d) in data.distributions.iter_mut().enumerate() {
-        let level = 100.0 * 10f64.powi(k as i32);
-        d.totals = (0..40).map(|i| level + f64::from(i % 7)).collect();
-        d.budget = wasim::report::Amount::float(level + 6.0);
+fn an_unwritable_destination_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario.toml");
+    fs::write(&scenario, RUN_SCENARIO).unwrap();
+    let file = dir.path().join("not-a-folder");
+    fs::write(&file, "x").unwrap();
+    for out in [file.clone(), file.join("out")] {
+        let assert = assert_cmd::Command::cargo_bin("wasim")
+            .unwrap()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--replications", "2", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(err.starts_with("error: ") && err.contains("not-a-folder"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "x");
+        let mut left: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["not-a-folder", "scenario.toml"], "{}", out.display());
     }
-    let (dir, _) = render(&data);
-    let svg = fs::read_to_string(dir.path().join("charts/total-cost-distribution.svg")).unwrap();
-    assert!(svg.contains("each on its own scale") && svg.contains("each row has its own scale"));
-    let texts = svg_texts(&svg);
-    for d in &data.distributions {
-        assert!(texts.contains(&d.strategy), "no row for {}", d.strategy);
-    }
-
-    for d in &mut data.distributions {
-        d.totals = (0..40).map(|i| 500.0 + f64::from(i % 9) * 10.0).collect();
-        d.budget = wasim::report::Amount::float(580.0);
-    }
-    let (dir, _) = render(&data);
-    let svg = fs::read_to_string(dir.path().join("charts/total-cost-distribution.svg")).unwrap();
-    assert!(!svg.contains("own scale"));
 }
