@@ -13,7 +13,7 @@ use crate::time::Time;
 /// Something that happens to one customer at one instant.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Event {
-    /// When.
+    /// The instant it happens.
     pub time: Time,
     /// The tie-break among events of the same instant; see [`Sequence`].
     pub sequence: Sequence,

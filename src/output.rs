@@ -99,11 +99,11 @@ pub enum OutputError {
     #[error("{0}: refusing to replace a non-empty directory that has no wasim manifest.json; choose another --out")]
     NotOurs(PathBuf),
     /// An I/O error.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
-        /// Where.
+        /// The file or folder that could not be written.
         path: PathBuf,
-        /// What.
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },

@@ -7,7 +7,7 @@ use serde::Serialize;
 /// A summary of one quantity across replications.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Summary {
-    /// Replications.
+    /// How many values (replications) the summary is over.
     pub n: usize,
     /// Sample mean.
     pub mean: f64,

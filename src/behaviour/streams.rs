@@ -16,9 +16,9 @@ pub enum Purpose {
     Visits = 2,
     /// Ad clicks.
     Ads = 3,
-    /// Orders.
+    /// Orders and their notifications.
     Orders = 4,
-    /// Logins.
+    /// Logins needing a one-time code.
     Logins = 5,
     /// Campaign audiences.
     Campaigns = 6,

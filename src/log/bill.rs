@@ -119,7 +119,7 @@ impl DecisionSink for NoDecisions {
 /// The messages priced for one reason under one model, and what they cost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ReasonTotal {
-    /// Messages.
+    /// How many messages were priced for the reason.
     pub messages: u64,
     /// What they cost.
     pub cost: Money,

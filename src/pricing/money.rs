@@ -14,7 +14,7 @@ const SCALE_DIGITS: usize = 9;
 pub struct Money(pub i128);
 
 impl Money {
-    /// Nothing.
+    /// No money: the sum of no charges.
     pub const ZERO: Money = Money(0);
 
     /// Parses a non-negative decimal such as `0.0132` or `12`, exactly.
