@@ -4,8 +4,12 @@
 //! [`Decision`] without allocating. The business-level allowances and tiers are settled after the
 //! fact by [`crate::pricing::ledger::Ledger`].
 
+mod category_2023;
+mod conversation_2022;
 mod conversations;
+mod per_message;
 mod reason;
+mod template_2018;
 mod windows;
 
 pub use conversations::Conversations;
@@ -221,20 +225,20 @@ impl Customer {
         let delivery = self.windows.observe(message, settings, date);
         let model = settings.pricing.model_on(date);
         let auto = settings.pricing == Pricing::Auto;
-        let priced =
+        let ruling =
             self.conversations.price(message, &delivery, model, auto, &Context { settings, book, date, market });
         Decision {
             outcome: delivery.outcome,
             model,
             date,
             market,
-            reason: priced.reason,
-            bill: priced.bill,
+            reason: ruling.reason,
+            bill: ruling.bill,
             opened: Opened {
                 service_window: delivery.opened_service_window,
                 entry_point_armed: delivery.armed_entry_point,
                 entry_point_window: delivery.opens_entry_point_window,
-                conversation: priced.opened,
+                conversation: ruling.opened,
             },
             windows: self.windows,
             conversations: self.conversations,

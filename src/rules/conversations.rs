@@ -1,21 +1,27 @@
-//! Each pricing model's rules for a delivered message (rules 6–24): which conversation it opens
-//! or falls inside, whether a rule bills it, at which category and list rate, and why.
+//! One customer's conversations, and the pricing of a message under the model in force: what is
+//! common to every model is settled here (inbound, not delivered, a change of model), then the
+//! model's own rules decide, each in its own file:
+//! [`template_2018`](super::template_2018) (rule 6),
+//! [`conversation_2022`](super::conversation_2022) (rules 7–11),
+//! [`category_2023`](super::category_2023) (rules 12–17), and
+//! [`per_message`](super::per_message) (rules 19–23). Rule 18 is [`Conversations::switch_to`].
 
 use super::windows::Delivery;
-use super::{Context, Message, MessageKind, Outcome, Reason, TemplateCategory, is_authentication_international};
+use super::{Context, Message, MessageKind, Outcome, Reason};
+use super::{category_2023, conversation_2022, per_message, template_2018};
 use crate::pricing::ledger::{Allowance, Billable, Unit};
 use crate::pricing::tiers::TierGroup;
 use crate::pricing::{BillCategory, Model};
-use crate::time::{Date, HOUR, Time};
+use crate::time::{HOUR, Time};
 
 /// Rules 7 and 12: a conversation lasts 24 hours from the delivery that opened it.
 pub const CONVERSATION: i64 = 24 * HOUR;
 
-/// category-2023's conversation slots, by category.
-const MARKETING: usize = 0;
-const UTILITY: usize = 1;
-const AUTHENTICATION: usize = 2;
-const SERVICE: usize = 3;
+/// category-2023's conversation slots in [`Conversations::category_until`], by category.
+pub(super) const MARKETING: usize = 0;
+pub(super) const UTILITY: usize = 1;
+pub(super) const AUTHENTICATION: usize = 2;
+pub(super) const SERVICE: usize = 3;
 
 /// One customer's open conversations under the model in force. Under `auto` they are dropped when
 /// the model changes (except rule 18's utility conversation); windows carry over.
@@ -48,15 +54,40 @@ impl Default for Conversations {
     }
 }
 
-/// The pricing of one message under one model.
+/// A pricing model's ruling on one message, before the month ledger: the rule that decided it,
+/// the unit it bills at a list rate (if a rule charges it), and the conversation it opened. The
+/// ledger may still make the unit free ([`crate::log::bill::Priced`] is the final price).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Priced {
-    /// Why.
+pub struct Ruling {
+    /// The rule that decided the message's price.
     pub reason: Reason,
     /// Set when a rule bills it at a rate.
     pub bill: Option<Billable>,
     /// The conversation it opened, charged or free.
     pub opened: Option<BillCategory>,
+}
+
+impl Ruling {
+    /// A message that no rule charges and that opens no conversation.
+    pub(super) fn free(reason: Reason) -> Ruling {
+        Ruling { reason, bill: None, opened: None }
+    }
+}
+
+/// The unit a rule of `model` bills: `category`'s list rate for the customer's market, from the
+/// model's card in force on the message's date, with the allowance and the tier count the month
+/// ledger applies to it.
+#[inline(always)]
+pub(super) fn billable(
+    cx: &Context<'_>,
+    model: Model,
+    category: BillCategory,
+    unit: Unit,
+    allowance: Option<Allowance>,
+    tier: Option<TierGroup>,
+) -> Option<Billable> {
+    let (card, rate) = cx.book.rate(model, cx.date, cx.market, category);
+    Some(Billable { model, category, unit, market: cx.market, card, rate, allowance, tier })
 }
 
 /// Rules 1 and 5: an inbound message is never charged, under any model; it (re)opens the
@@ -73,23 +104,6 @@ pub(crate) fn inbound_reason(delivery: &Delivery, entry_point: bool) -> Reason {
     }
 }
 
-fn free(reason: Reason) -> Priced {
-    Priced { reason, bill: None, opened: None }
-}
-
-/// From 2024-11-01 every service conversation is free (rule 16).
-fn service_conversations_free_from() -> Date {
-    Date::ymd(2024, 11, 1)
-}
-
-fn slot(category: TemplateCategory) -> usize {
-    match category {
-        TemplateCategory::Marketing => MARKETING,
-        TemplateCategory::Utility => UTILITY,
-        TemplateCategory::Authentication => AUTHENTICATION,
-    }
-}
-
 impl Conversations {
     /// Prices one message that `windows` has already observed, under `model`.
     pub(crate) fn price(
@@ -99,194 +113,50 @@ impl Conversations {
         model: Model,
         auto: bool,
         cx: &Context<'_>,
-    ) -> Priced {
-        // Inbound first, then delivered or not: two-way branches on different values, which the
-        // processor predicts far better than one jump on the outcome (a third to a half of
-        // simulated messages are inbound, most of the rest delivered).
+    ) -> Ruling {
+        // Rules 1 and 5 (inbound), then rules 2–4 (not delivered). Inbound first, then delivered
+        // or not: two-way branches on different values, which the processor predicts far better
+        // than one jump on the outcome (a third to a half of simulated messages are inbound, most
+        // of the rest delivered).
         if let MessageKind::Inbound { entry_point } = message.kind {
-            return free(inbound_reason(delivery, entry_point));
+            return Ruling::free(inbound_reason(delivery, entry_point));
         }
         if delivery.outcome != Outcome::Delivered {
-            return free(match delivery.outcome {
+            // Only a delivered outbound message can be charged or open a conversation.
+            return Ruling::free(match delivery.outcome {
+                // Rule 4: a marketing template to a US number from 2025-04-01 (131049).
                 Outcome::Failed if delivery.us_marketing_paused => Reason::UsMarketingPaused,
+                // "Delivered / failed": a failed message is counted and has no other effect.
                 Outcome::Failed => Reason::Failed,
+                // Rule 3: a template to a customer who did not opt in is never sent.
                 Outcome::Suppressed => Reason::Suppressed,
+                // Rule 2: free-form with no customer service window open is not delivered (131047).
                 _ => Reason::Blocked,
             });
         }
+        // Rules 5 and 18: conversations do not carry across a change of model, except rule 18's.
         if self.model != Some(model) {
             self.switch_to(model, auto);
         }
-        let t = message.time;
-        let bill = |category: BillCategory, unit: Unit, allowance: Option<Allowance>, tier: Option<TierGroup>| {
-            let (card, rate) = cx.book.rate(model, cx.date, cx.market, category);
-            Some(Billable { model, category, unit, market: cx.market, card, rate, allowance, tier })
-        };
-        let authentication = || {
-            if is_authentication_international(cx, model) {
-                BillCategory::AuthenticationInternational
-            } else {
-                BillCategory::Authentication
-            }
-        };
         match model {
-            // Rule 6.
-            Model::Template2018 => match message.kind {
-                MessageKind::Template(_) if delivery.service_window_open => free(Reason::FreeInsideServiceWindow),
-                MessageKind::Template(c) => Priced {
-                    reason: Reason::ChargedTemplate,
-                    bill: bill(c.bill_category(), Unit::Message, None, Some(TierGroup::Template)),
-                    opened: None,
-                },
-                _ => free(Reason::FreeFormNotCharged),
-            },
-            // Rules 7–11.
-            Model::Conversation2022 => {
-                if delivery.opens_entry_point_window {
-                    self.open_until = Time::NEVER;
-                    return Priced {
-                        reason: Reason::OpensEntryPointConversation,
-                        bill: None,
-                        opened: Some(BillCategory::EntryPoint),
-                    };
-                }
-                if delivery.entry_point_window_open {
-                    return free(Reason::InsideEntryPointConversation);
-                }
-                if t < self.open_until {
-                    return free(Reason::InsideOpenConversation);
-                }
-                self.open_until = t.plus(CONVERSATION);
-                self.user_initiated = delivery.service_window_open;
-                let (category, reason) = if self.user_initiated {
-                    (BillCategory::UserInitiated, Reason::OpensUserInitiated)
-                } else {
-                    (BillCategory::BusinessInitiated, Reason::OpensBusinessInitiated)
-                };
-                Priced {
-                    reason,
-                    bill: bill(category, Unit::Conversation, Some(Allowance::Conversations), None),
-                    opened: Some(category),
-                }
-            }
-            // Rules 12–17.
-            Model::Category2023 => {
-                if delivery.opens_entry_point_window {
-                    self.category_until = [Time::NEVER; 4];
-                    return Priced {
-                        reason: Reason::OpensEntryPointConversation,
-                        bill: None,
-                        opened: Some(BillCategory::EntryPoint),
-                    };
-                }
-                if delivery.entry_point_window_open {
-                    return free(Reason::InsideEntryPointConversation);
-                }
-                match message.kind {
-                    MessageKind::Template(c) => {
-                        let s = slot(c);
-                        if t < self.category_until[s] {
-                            return free(Reason::InsideSameCategoryConversation);
-                        }
-                        self.category_until[s] = t.plus(CONVERSATION);
-                        let (category, reason) = match c {
-                            TemplateCategory::Authentication => {
-                                let category = authentication();
-                                self.authentication_international =
-                                    category == BillCategory::AuthenticationInternational;
-                                let reason = if self.authentication_international {
-                                    Reason::OpensAuthenticationInternationalConversation
-                                } else {
-                                    Reason::OpensCategoryConversation
-                                };
-                                (category, reason)
-                            }
-                            _ => (c.bill_category(), Reason::OpensCategoryConversation),
-                        };
-                        Priced { reason, bill: bill(category, Unit::Conversation, None, None), opened: Some(category) }
-                    }
-                    _ => {
-                        if self.category_until.iter().any(|until| t < *until) {
-                            return free(Reason::FreeFormInsideOpenConversation);
-                        }
-                        self.category_until[SERVICE] = t.plus(CONVERSATION);
-                        if cx.date >= service_conversations_free_from() {
-                            return Priced {
-                                reason: Reason::ServiceConversationFree,
-                                bill: None,
-                                opened: Some(BillCategory::Service),
-                            };
-                        }
-                        Priced {
-                            reason: Reason::OpensServiceConversation,
-                            bill: bill(
-                                BillCategory::Service,
-                                Unit::Conversation,
-                                Some(Allowance::ServiceConversations),
-                                None,
-                            ),
-                            opened: Some(BillCategory::Service),
-                        }
-                    }
-                }
-            }
-            // Rules 19–24.
-            Model::PerMessage2025 | Model::PerMessage2026 => {
-                if delivery.opens_entry_point_window {
-                    return free(Reason::OpensEntryPointWindow);
-                }
-                if delivery.entry_point_window_open {
-                    return free(Reason::InsideEntryPointWindow);
-                }
-                let per_2026 = model == Model::PerMessage2026;
-                match message.kind {
-                    MessageKind::Template(TemplateCategory::Marketing) => Priced {
-                        reason: Reason::ChargedMarketing,
-                        bill: bill(BillCategory::Marketing, Unit::Message, None, None),
-                        opened: None,
-                    },
-                    MessageKind::Template(TemplateCategory::Authentication) => {
-                        let category = authentication();
-                        let reason = if category == BillCategory::AuthenticationInternational {
-                            Reason::ChargedAuthenticationInternational
-                        } else {
-                            Reason::ChargedAuthentication
-                        };
-                        Priced {
-                            reason,
-                            bill: bill(category, Unit::Message, None, Some(TierGroup::Authentication)),
-                            opened: None,
-                        }
-                    }
-                    MessageKind::Template(TemplateCategory::Utility) => {
-                        if !per_2026 && delivery.service_window_open {
-                            return free(Reason::UtilityInsideServiceWindow);
-                        }
-                        if !per_2026 && t < self.carried_utility_until {
-                            return free(Reason::InsideCarriedUtilityConversation);
-                        }
-                        let reason =
-                            if per_2026 { Reason::ChargedUtility } else { Reason::ChargedUtilityOutsideWindow };
-                        Priced {
-                            reason,
-                            bill: bill(BillCategory::Utility, Unit::Message, None, Some(TierGroup::Utility)),
-                            opened: None,
-                        }
-                    }
-                    _ if per_2026 => Priced {
-                        reason: Reason::ChargedFreeForm,
-                        bill: bill(BillCategory::Service, Unit::Message, Some(Allowance::FreeFormMessages), None),
-                        opened: None,
-                    },
-                    _ => free(Reason::FreeFormNotCharged),
-                }
-            }
+            // Rule 6: each delivered template is charged, except inside a CSW.
+            Model::Template2018 => template_2018::price(message, delivery, cx),
+            // Rules 7–11: one conversation at a time, user- or business-initiated.
+            Model::Conversation2022 => conversation_2022::price(self, message, delivery, cx),
+            // Rules 12–17: conversations per category.
+            Model::Category2023 => category_2023::price(self, message, delivery, cx),
+            // Rules 19–21: each delivered message priced alone; rule 18's carried-over utility
+            // conversation still keeps utility templates free.
+            Model::PerMessage2025 => per_message::price_2025(message, delivery, self.carried_utility_until, cx),
+            // Rules 22–23: as per-message-2025, with utility inside the CSW and free-form charged.
+            Model::PerMessage2026 => per_message::price_2026(message, delivery, cx),
         }
     }
 
-    /// Drops the conversations of the previous model. Rule 18: under `auto`, a utility
-    /// conversation opened under category-2023 keeps utility templates free under
-    /// per-message-2025 until it expires.
+    /// Drops the conversations of the previous model: under `auto`, conversations do not carry
+    /// across a change of model (rule 5). Rule 18: a utility conversation opened under
+    /// category-2023 before 2025-07-01 and still open after the switch keeps utility templates
+    /// free under per-message-2025 until it expires.
     fn switch_to(&mut self, model: Model, auto: bool) {
         let carried = if auto && self.model == Some(Model::Category2023) && model == Model::PerMessage2025 {
             self.category_until[UTILITY]
@@ -317,5 +187,68 @@ impl Conversations {
             .into_iter()
             .chain(categories.into_iter().zip(self.category_until).filter(move |(_, until)| t < *until))
             .chain(carried)
+    }
+}
+
+/// What the models' unit tests share: a customer in India (or any country) on a date, priced
+/// with the bundled cards.
+#[cfg(test)]
+pub(super) mod fixture {
+    use super::super::windows::Delivery;
+    use super::super::{Context, Message, MessageKind, Outcome, Settings, Status};
+    use crate::pricing::markets::Country;
+    use crate::pricing::{Pricing, RateBook};
+    use crate::time::{Date, HOUR};
+
+    /// The bundled cards, loaded once per test.
+    pub fn book() -> RateBook {
+        RateBook::bundled().expect("the bundled cards load")
+    }
+
+    /// A delivered outbound message `hours` after midnight UTC on `date`, to a customer in India.
+    pub fn message(date: Date, hours: i64, kind: MessageKind) -> Message {
+        Message {
+            time: date.start(crate::time::UtcOffset(0)).plus(hours * HOUR),
+            kind,
+            status: Status::Delivered,
+            country: Country::parse("IN").unwrap(),
+            opted_in: true,
+        }
+    }
+
+    /// The delivery of an outbound message, with or without a customer service window open.
+    pub fn delivered(service_window_open: bool) -> Delivery {
+        Delivery {
+            outcome: Outcome::Delivered,
+            service_window_open,
+            entry_point_window_open: false,
+            opens_entry_point_window: false,
+            opened_service_window: false,
+            armed_entry_point: false,
+            us_marketing_paused: false,
+        }
+    }
+
+    /// The delivery of the reply that opens the entry-point window (rule 5).
+    pub fn opens_entry_point_window() -> Delivery {
+        Delivery { entry_point_window_open: true, opens_entry_point_window: true, ..delivered(true) }
+    }
+
+    /// A delivery inside an open entry-point window.
+    pub fn inside_entry_point_window() -> Delivery {
+        Delivery { entry_point_window_open: true, ..delivered(false) }
+    }
+
+    /// Runs `f` with the context of `message` under `settings` and the bundled cards.
+    pub fn with_context<T>(message: &Message, settings: &Settings, f: impl FnOnce(&Context<'_>) -> T) -> T {
+        let book = book();
+        let date = message.time.local_date(settings.offset);
+        let market = book.markets.market_of(message.country, date);
+        f(&Context { settings, book: &book, date, market })
+    }
+
+    /// Settings with everything at its default (the pricing is not read by the models).
+    pub fn settings() -> Settings {
+        Settings::new(Pricing::Auto)
     }
 }

@@ -15,13 +15,15 @@ pub enum Reason {
     InboundEntryPoint,
     /// Rule 5: an entry-point inbound while an entry-point window is already open.
     InboundEntryPointWhileOpen,
-    /// Rule 2: 131047.
+    /// Rule 2: a free-form message with no customer service window open is not delivered
+    /// (Meta's error 131047).
     Blocked,
-    /// Rule 3.
+    /// Rule 3: a template to a customer who did not opt in is never sent.
     Suppressed,
-    /// Rule 4: 131049.
+    /// Rule 4: a marketing template to a US number from 2025-04-01 is not delivered (error
+    /// 131049).
     UsMarketingPaused,
-    /// Not delivered.
+    /// Sent but not delivered: counted, and no other effect.
     Failed,
     /// Rule 6: template-2018, inside the customer service window.
     FreeInsideServiceWindow,
@@ -35,9 +37,9 @@ pub enum Reason {
     InsideEntryPointConversation,
     /// Rule 9: inside the open conversation.
     InsideOpenConversation,
-    /// Rule 8.
+    /// Rule 8: opens a user-initiated conversation (a customer service window is open), charged.
     OpensUserInitiated,
-    /// Rule 8.
+    /// Rule 8: opens a business-initiated conversation (no customer service window), charged.
     OpensBusinessInitiated,
     /// Rule 13: a template inside the open conversation of its category.
     InsideSameCategoryConversation,
@@ -57,11 +59,12 @@ pub enum Reason {
     OpensEntryPointWindow,
     /// Rule 20: inside the entry-point window.
     InsideEntryPointWindow,
-    /// Rule 19.
+    /// Rules 19 and 22: a marketing template, charged.
     ChargedMarketing,
-    /// Rule 19.
+    /// Rules 19 and 22: an authentication template, charged at the domestic rate.
     ChargedAuthentication,
-    /// Rules 19 and 24.
+    /// Rules 19 and 24: an authentication template, charged at the authentication-international
+    /// rate.
     ChargedAuthenticationInternational,
     /// Rule 19: utility inside the customer service window is free.
     UtilityInsideServiceWindow,
@@ -160,6 +163,7 @@ impl Reason {
         };
         variant + allowance
     }
+
     /// The reason in plain words.
     #[must_use]
     pub fn text(self) -> &'static str {
