@@ -13,7 +13,7 @@ use wasim::log::explain::Timelines;
 use wasim::pricing::markets::Country;
 use wasim::pricing::money::Money;
 use wasim::pricing::tiers::TierTable;
-use wasim::pricing::{BUNDLED_CARDS, Pricing, RateBook, card_file_name};
+use wasim::pricing::{Pricing, RateBook, card_file_name};
 use wasim::rules::Settings;
 use wasim::run_output::{self, RunInfo};
 use wasim::scenario::Scenario;
@@ -255,32 +255,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Rates => {
             let book = RateBook::bundled().map_err(|e| anyhow!(e))?;
-            let mut out = std::io::stdout().lock();
-            writeln!(
-                out,
-                "Bundled rate cards ({}); rates per conversation for conversation models, per delivered message otherwise.\n",
-                book.currency()
-            )?;
-            for bundled in BUNDLED_CARDS {
-                let Some((model, date)) = card_file_name(bundled.file) else { continue };
-                let card = book.card(book.card_for(model, date).ok_or_else(|| anyhow!("bundled card missing"))?);
-                let until = book
-                    .cards()
-                    .filter(|c| c.model == model && c.effective > date)
-                    .map(|c| c.effective.to_string())
-                    .next()
-                    .map_or_else(|| "onwards".to_owned(), |d| format!("until the card of {d}"));
-                let columns: Vec<&str> = card.columns().iter().map(|c| c.header()).collect();
-                writeln!(out, "{}  {model}  from {date} {until}", bundled.file)?;
-                writeln!(out, "    {} markets; columns: {}", card.markets().count(), columns.join(", "))?;
-                writeln!(out, "    {}\n", bundled.notes)?;
-            }
-            writeln!(out, "template-2018: no bundled card; pass your own with --rates.")?;
-            writeln!(
-                out,
-                "Markets: rates/markets.csv maps {} ISO country codes to markets by date; unlisted countries are in `Other`.",
-                wasim::pricing::BUNDLED_MARKETS.lines().count().saturating_sub(1)
-            )?;
+            print!("{}", wasim::pricing::listing::bundled_cards(&book));
         }
         Command::Run { scenario, out, replications, seed, threads, trace, quiet, no_report } => {
             let mut s = Scenario::load(&scenario)?;

@@ -2,6 +2,7 @@
 //! the business's month ledger. Pure data and arithmetic: no I/O, no clock.
 
 pub mod ledger;
+pub mod listing;
 pub mod markets;
 pub mod money;
 pub mod rate_card;
