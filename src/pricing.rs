@@ -1,6 +1,7 @@
 //! Pricing: the five pricing models, rate cards chosen by date, markets, volume tiers, money and
 //! the business's month ledger. Pure data and arithmetic: no I/O, no clock.
 
+pub mod fees;
 pub mod ledger;
 pub mod markets;
 pub mod money;

@@ -6,7 +6,7 @@
 
 pub mod raw;
 
-use crate::log::bill::ProviderFees;
+use crate::pricing::fees::ProviderFees;
 use crate::pricing::markets::Country;
 use crate::pricing::money::Money;
 use crate::pricing::rate_card::RateGap;
