@@ -15,8 +15,7 @@ use wasim::output::AtomicFile;
 use wasim::pricing::fees::ProviderFees;
 use wasim::pricing::markets::Country;
 use wasim::pricing::money::Money;
-use wasim::pricing::tiers::TierTable;
-use wasim::pricing::{BUNDLED_CARDS, Pricing, RateBook, card_file_name};
+use wasim::pricing::{BUNDLED_CARDS, Pricing, RateBook, UserFile, UserFilesError, card_file_name};
 use wasim::rules::{Settings, Status};
 use wasim::run_output::{self, RunInfo};
 use wasim::scenario::Scenario;
@@ -163,37 +162,25 @@ impl PricingArgs {
         })
     }
 
+    /// The bundled book with --rates and --tiers, read here: pricing does no I/O.
     fn book(&self) -> Result<RateBook> {
-        let mut book = RateBook::bundled().map_err(|e| anyhow!(e))?;
-        for path in &self.rates {
-            let text = read_text(path)?;
-            let source = path.display().to_string();
-            match card_file_name(&source) {
-                Some((model, date)) => {
-                    book.add_card_csv(&text, model, date, &source).map_err(|e| anyhow!(e))?;
-                }
-                None => {
-                    let Pricing::Fixed(model) = self.pricing else {
-                        bail!(
-                            "{source}: name the card <model>_<YYYY-MM-DD>.csv (e.g. per-message-2025_2026-01-01.csv), or pass --pricing with the model it prices"
-                        );
-                    };
-                    // Under one fixed model only its cards are in use: the user's card replaces
-                    // them all, and the other models' cards no longer constrain its currency.
-                    for other in wasim::Model::ALL {
-                        book.clear_model(other);
-                    }
-                    book.add_card_csv(&text, model, Date::BEGINNING, &source).map_err(|e| anyhow!(e))?;
-                }
-            }
+        fn file((name, text): &(String, String)) -> UserFile<'_> {
+            UserFile { name, text }
         }
-        if let Some(path) = &self.tiers {
-            let text = read_text(path)?;
-            let source = path.display().to_string();
-            let tiers = TierTable::from_csv(&text, &source, &mut book.markets).map_err(|e| anyhow!(e))?;
-            book.set_tiers(tiers, &source).map_err(|e| anyhow!(e))?;
-        }
-        Ok(book)
+        let named = |path: &PathBuf| Ok::<_, anyhow::Error>((path.display().to_string(), read_text(path)?));
+        let cards = self.rates.iter().map(named).collect::<Result<Vec<_>>>()?;
+        let tiers = self.tiers.as_ref().map(named).transpose()?;
+        let unnamed = match self.pricing {
+            Pricing::Fixed(model) => Some(model),
+            Pricing::Auto => None,
+        };
+        RateBook::with_user_files(&cards.iter().map(file).collect::<Vec<_>>(), unnamed, tiers.as_ref().map(file))
+            .map_err(|e| match e {
+                UserFilesError::Unnamed { name, .. } => anyhow!(
+                    "{name}: name the card <model>_<YYYY-MM-DD>.csv (e.g. per-message-2025_2026-01-01.csv), or pass --pricing with the model it prices"
+                ),
+                other => anyhow!(other),
+            })
     }
 }
 
