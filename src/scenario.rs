@@ -18,6 +18,9 @@ use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+/// Most follow-ups the business sends to one reply (the engine numbers them in four bits).
+pub const MAX_FOLLOW_UPS: u32 = 16;
+
 /// A scenario that cannot be read or is not valid.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -723,13 +726,20 @@ impl Validator<'_> {
                 }
             }
             let spread = self.duration(&at("spread"), &k.spread)?;
+            let audience = self.share(&at("audience"), k.audience)?;
+            if k.follow_ups > MAX_FOLLOW_UPS {
+                return Err(self.err(
+                    &at("follow-ups"),
+                    format!("expected at most {MAX_FOLLOW_UPS} follow-ups per reply, found {}", k.follow_ups),
+                ));
+            }
             campaigns.push(Campaign {
                 name: k.name.clone(),
                 category,
                 sends,
-                audience: self.share(&at("audience"), k.audience)?,
+                audience,
                 spread,
-                follow_ups: k.follow_ups.min(16),
+                follow_ups: k.follow_ups,
                 follow_up_delay: self.dist(&at("follow-up-delay"), &k.follow_up_delay)?,
             });
         }
@@ -1078,6 +1088,18 @@ mod tests {
         assert_eq!(parse_duration("5"), None);
         assert_eq!(parse_duration("-1h"), None);
         assert_eq!(parse_duration("3 parsecs"), None);
+    }
+
+    #[test]
+    fn follow_ups_beyond_the_maximum_are_refused() {
+        let campaign = |n: u32| {
+            parse(&format!("{MINIMAL}[[campaign]]\nname = \"c\"\nfirst = \"2026-01-02T10:00\"\nfollow-ups = {n}\n"))
+        };
+        assert_eq!(campaign(MAX_FOLLOW_UPS).unwrap().campaigns[0].follow_ups, MAX_FOLLOW_UPS);
+        assert_eq!(
+            campaign(17).unwrap_err(),
+            "test.toml:8:14: campaign[0].follow-ups: expected at most 16 follow-ups per reply, found 17"
+        );
     }
 
     #[test]
