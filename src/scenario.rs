@@ -10,8 +10,7 @@ use crate::pricing::fees::ProviderFees;
 use crate::pricing::markets::Country;
 use crate::pricing::money::Money;
 use crate::pricing::rate_card::RateGap;
-use crate::pricing::tiers::TierTable;
-use crate::pricing::{BillCategory, Pricing, RateBook, card_file_name};
+use crate::pricing::{BillCategory, Pricing, RateBook, UserFile, UserFilesError, card_file_name};
 use crate::rules::TemplateCategory;
 use crate::strategy::{NoReply, Strategy};
 use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
@@ -502,9 +501,40 @@ impl Validator<'_> {
         Money::parse(text).map_err(|e| self.err(path, e))
     }
 
-    fn relative(&self, name: &str) -> PathBuf {
+    /// The text of a file the scenario names (at TOML path `at`), relative to its folder.
+    fn read(&self, at: &str, name: &str) -> Result<String> {
         let p = Path::new(name);
-        if p.is_absolute() { p.to_path_buf() } else { self.path.parent().unwrap_or(Path::new(".")).join(p) }
+        let full = if p.is_absolute() { p.to_path_buf() } else { self.path.parent().unwrap_or(Path::new(".")).join(p) };
+        std::fs::read_to_string(&full).map_err(|e| self.err(at, format!("cannot read {}: {e}", full.display())))
+    }
+
+    /// `business.rates` and `business.tiers`: the bundled book with the user's cards and tier
+    /// table, built as `wasim bill` builds it, except that every card must be named
+    /// `<model>_<YYYY-MM-DD>.csv`: a scenario may compare several pricings, so no one model says
+    /// what an unnamed card prices.
+    fn rate_book(&self, rates: &[String], tiers: Option<&str>) -> Result<RateBook> {
+        let at = |i: usize| format!("business.rates[{i}]");
+        let unnamed = |i: usize, name: &str| {
+            self.err(&at(i), format!("expected a card file named <model>_<YYYY-MM-DD>.csv, found \"{name}\""))
+        };
+        let mut texts = Vec::new();
+        for (i, name) in rates.iter().enumerate() {
+            // Named first: a misnamed card is wrong whether or not it can be read.
+            if card_file_name(name).is_none() {
+                return Err(unnamed(i, name));
+            }
+            texts.push(self.read(&at(i), name)?);
+        }
+        let tiers = tiers.map(|name| Ok::<_, ScenarioError>((name, self.read("business.tiers", name)?))).transpose()?;
+        let cards: Vec<UserFile<'_>> = rates.iter().zip(&texts).map(|(name, text)| UserFile { name, text }).collect();
+        RateBook::with_user_files(&cards, None, tiers.as_ref().map(|(name, text)| UserFile { name, text })).map_err(
+            |e| match e {
+                UserFilesError::Unnamed { index, name } => unnamed(index, &name),
+                UserFilesError::Card { index, message } => self.err(&at(index), message),
+                UserFilesError::Tiers(message) => self.err("business.tiers", message),
+                UserFilesError::Bundled(message) => self.err("", message),
+            },
+        )
     }
 
     fn weights<const N: usize>(&self, path: &str, given: Option<&Vec<f64>>) -> Result<[f64; N]> {
@@ -598,26 +628,8 @@ impl Validator<'_> {
             per_inbound: self.money("business.fees.per-inbound", &b.fees.per_inbound)?,
             markup_percent: self.money("business.fees.markup-percent", &b.fees.markup_percent)?,
         };
-        let mut book = RateBook::bundled().map_err(|e| self.err("", e))?;
-        let mut card_files = Vec::new();
-        for (i, card) in b.rates.iter().enumerate() {
-            let at = format!("business.rates[{i}]");
-            let (model, date) = card_file_name(card).ok_or_else(|| {
-                self.err(&at, format!("expected a card file named <model>_<YYYY-MM-DD>.csv, found \"{card}\""))
-            })?;
-            let full = self.relative(card);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| self.err(&at, format!("cannot read {}: {e}", full.display())))?;
-            book.add_card_csv(&text, model, date, card).map_err(|e| self.err(&at, e))?;
-            card_files.push(card.clone());
-        }
-        if let Some(tiers) = &b.tiers {
-            let full = self.relative(tiers);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| self.err("business.tiers", format!("cannot read {}: {e}", full.display())))?;
-            book.tiers =
-                TierTable::from_csv(&text, tiers, &mut book.markets).map_err(|e| self.err("business.tiers", e))?;
-        }
+        let book = self.rate_book(&b.rates, b.tiers.as_deref())?;
+        let card_files = b.rates.clone();
 
         let c = &raw.customers;
         if c.count == 0 || c.count > u64::from(u32::MAX) {

@@ -682,3 +682,27 @@ fn follow_ups_above_the_maximum_are_refused() {
     let ok = write(dir.path(), "ok.toml", &text.replace("= 40", "= 16"));
     wasim().arg("validate").arg(&ok).assert().success();
 }
+
+/// A scenario's tier table is checked against the cards in use as `wasim bill --tiers` checks it:
+/// a misspelt market would otherwise keep the list rate without a word.
+#[test]
+fn scenario_tiers_naming_a_market_on_no_card_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tiers.csv", "market,category,from,rate\nIndai,utility,1000,0.0001\n");
+    let s = write(
+        dir.path(),
+        "tiers.toml",
+        "[run]\nstart = \"2026-01-01\"\n[business]\ntiers = \"tiers.csv\"\n[customers]\ncountries = { IN = 1.0 }\n",
+    );
+    for err in refused(dir.path(), &s) {
+        assert!(err.contains("tiers.toml:4:9: business.tiers: tiers.csv: market `Indai` is on no rate card"), "{err}");
+    }
+    // `wasim bill --tiers` refuses the same table.
+    write(dir.path(), "log.csv", "time,customer,direction,type,category,country\n");
+    let output = wasim().current_dir(dir.path()).args(["bill", "log.csv", "--tiers", "tiers.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("tiers.csv: market `Indai` is on no rate card"));
+    // Spelt right, it is accepted.
+    write(dir.path(), "tiers.csv", "market,category,from,rate\nIndia,utility,1000,0.0001\n");
+    wasim().arg("validate").arg(&s).assert().success();
+}
