@@ -386,9 +386,9 @@ struct OfficeDays {
 
 impl OfficeDays {
     fn new(s: &Scenario, hours: OfficeHours) -> OfficeDays {
-        let offset_secs = i64::from(s.offset.0);
-        let first = s.start_time();
-        let days = (0..i64::from(s.days) + 8)
+        let offset_secs = i64::from(s.period.offset.0);
+        let first = s.period.start_time();
+        let days = (0..i64::from(s.period.days) + 8)
             .map(|d| {
                 let midnight = first.plus(d * DAY);
                 let open = next_office_time(midnight, &hours, offset_secs);
@@ -426,12 +426,12 @@ impl Calendar {
     /// The calendar of a scenario's run.
     #[must_use]
     pub fn new(s: &Scenario) -> Calendar {
-        let hours = s.days as usize * 24;
+        let hours = s.period.days as usize * 24;
         let mut weights: Vec<f64> = (0..hours)
             .map(|k| {
-                let day = s.start.0 + (k / 24) as i32;
+                let day = s.period.start.0 + (k / 24) as i32;
                 let weekday = (day + 3).rem_euclid(7) as usize; // 1970-01-01 was a Thursday.
-                s.visits.weekly[weekday] * s.visits.hourly[k % 24]
+                s.customers.visits.weekly[weekday] * s.customers.visits.hourly[k % 24]
             })
             .collect();
         let total: f64 = weights.iter().sum();
@@ -463,12 +463,12 @@ impl Calendar {
         }
         // In 64-bit fixed point (the conversion saturates: 1 becomes `u64::MAX`).
         let keep = keep.iter().map(|p| (p * 2f64.powi(64)) as u64).collect();
-        let burst = PoissonTable::new(s.visits.messages - 1.0);
-        let activity = s.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok());
-        let office = s.support.as_ref().and_then(|support| support.office_hours);
+        let burst = PoissonTable::new(s.customers.visits.messages - 1.0);
+        let activity = s.customers.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok());
+        let office = s.customers.support.as_ref().and_then(|support| support.office_hours);
         // (A scenario's hours are validated: they open before they close, on some day.)
         let office = office.filter(|h| h.from < h.to && h.days.contains(&true)).map(|h| OfficeDays::new(s, h));
-        Calendar { start: s.start_time(), end: s.end_time(), keep, alias, burst, activity, office }
+        Calendar { start: s.period.start_time(), end: s.period.end_time(), keep, alias, burst, activity, office }
     }
 
     /// A time drawn from the profile.
@@ -591,20 +591,20 @@ pub fn generate(
     customer: u64,
     happenings: &mut Happenings,
 ) -> Profile {
-    happenings.clear(s.start_time(), s.end_time());
-    let key = CustomerKey::new(s.seed, replication, customer);
+    happenings.clear(s.period.start_time(), s.period.end_time());
+    let key = CustomerKey::new(s.run.seed, replication, customer);
     let mut rng = key.own_stream(Purpose::Profile);
-    let country = match s.countries.as_slice() {
+    let country = match s.customers.countries.as_slice() {
         [(only, _)] => *only,
         countries => {
             let u: f64 = rng.random();
             countries.iter().find(|(_, cum)| u < *cum).or(countries.last()).map_or(Country::US, |c| c.0)
         }
     };
-    let opted_in = bernoulli(s.opted_in, &mut rng);
+    let opted_in = bernoulli(s.customers.opted_in, &mut rng);
     let activity = calendar.activity.map_or(1.0, |g| g.sample(&mut rng));
     let profile = Profile { country, opted_in, activity, key };
-    let days = f64::from(s.days);
+    let days = f64::from(s.period.days);
     let mut id: u64 = 0;
     let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
         *id += 1;
@@ -612,19 +612,19 @@ pub fn generate(
     };
 
     // Visits and ad clicks: a burst of inbound messages, then agents' answers.
-    let mut support_rng = s.support.as_ref().map(|_| key.own_stream(Purpose::Support));
+    let mut support_rng = s.customers.support.as_ref().map(|_| key.own_stream(Purpose::Support));
     let mut visit = |r: &mut Xoshiro256PlusPlus, from_ad: bool, out: &mut Happenings| {
         let start = calendar.draw(r);
-        let entry_point = from_ad || bernoulli(s.visits.entry_point_share, r);
+        let entry_point = from_ad || bernoulli(s.customers.visits.entry_point_share, r);
         let n = 1 + calendar.burst.sample(r);
         let mut t = start;
         for k in 0..n {
             if k > 0 {
-                t = t.plus(sample(s.visits.gap, r).max(1));
+                t = t.plus(sample(s.customers.visits.gap, r).max(1));
             }
             out.push(t, Happening::Inbound { entry_point: entry_point && k == 0 });
         }
-        if let (Some(support), Some(support_rng)) = (&s.support, &mut support_rng) {
+        if let (Some(support), Some(support_rng)) = (&s.customers.support, &mut support_rng) {
             let replies = count_with_mean(support.replies_per_visit, support_rng);
             let mut t = start;
             for _ in 0..replies {
@@ -638,10 +638,10 @@ pub fn generate(
         }
     };
     let mut visit_rng = key.own_stream(Purpose::Visits);
-    for _ in 0..poisson(s.visits.per_day * activity * days, &mut visit_rng) {
+    for _ in 0..poisson(s.customers.visits.per_day * activity * days, &mut visit_rng) {
         visit(&mut visit_rng, false, happenings);
     }
-    let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
+    let per_customer_clicks = s.customers.ad_clicks_per_day / s.customers.count as f64;
     if per_customer_clicks > 0.0 {
         let mut ads_rng = key.own_stream(Purpose::Ads);
         for _ in 0..poisson(per_customer_clicks * days, &mut ads_rng) {
@@ -649,7 +649,7 @@ pub fn generate(
         }
     }
 
-    if let Some(orders) = &s.orders {
+    if let Some(orders) = &s.customers.orders {
         let mut r = key.own_stream(Purpose::Orders);
         for _ in 0..poisson(orders.per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
@@ -660,18 +660,18 @@ pub fn generate(
         }
     }
 
-    if s.logins_per_day > 0.0 {
+    if s.customers.logins_per_day > 0.0 {
         let mut r = key.own_stream(Purpose::Logins);
-        for _ in 0..poisson(s.logins_per_day * activity * days, &mut r) {
+        for _ in 0..poisson(s.customers.logins_per_day * activity * days, &mut r) {
             let t = calendar.draw(&mut r);
             let what = content(Content::Authentication, true, &mut id, None);
             happenings.push(t, what);
         }
     }
 
-    if !s.campaigns.is_empty() {
+    if !s.customers.campaigns.is_empty() {
         let mut r = key.own_stream(Purpose::Campaigns);
-        for (c, campaign) in s.campaigns.iter().enumerate() {
+        for (c, campaign) in s.customers.campaigns.iter().enumerate() {
             let kind = match campaign.category {
                 crate::rules::TemplateCategory::Marketing => Content::Marketing,
                 crate::rules::TemplateCategory::Utility => Content::Utility,
@@ -826,7 +826,8 @@ mod tests {
             for customer in 0..20 {
                 generate(&s, &calendar, 0, customer, &mut h);
                 let sorted = h.sorted();
-                let within = h.raw.iter().filter(|e| s.start_time() <= e.time && e.time < s.end_time()).count();
+                let within =
+                    h.raw.iter().filter(|e| s.period.start_time() <= e.time && e.time < s.period.end_time()).count();
                 assert_eq!(sorted.len(), within, "{days} days: every happening within the run, once");
                 assert!(sorted.windows(2).all(|w| w[0].order() < w[1].order()), "{days} days: in order");
                 let mut seqs: Vec<u32> = sorted.iter().map(|e| e.seq).collect();
@@ -851,13 +852,13 @@ mod tests {
         let mut within = Vec::with_capacity(n);
         for _ in 0..n {
             let t = c.draw(&mut rng);
-            let local = (t.0 - s.start_time().0) / HOUR;
+            let local = (t.0 - s.period.start_time().0) / HOUR;
             let (day, hour) = (local / 24, local % 24);
             assert!(day < 5, "weekend drawn");
             assert!((9..20).contains(&hour), "hour {hour} drawn");
             evening += usize::from(hour >= 18);
             per_hour[hour as usize] += 1;
-            within.push((t.0 - s.start_time().0).rem_euclid(HOUR) as f64 / HOUR as f64);
+            within.push((t.0 - s.period.start_time().0).rem_euclid(HOUR) as f64 / HOUR as f64);
         }
         // Hours 18 and 19 weigh 6 of 15: 40%, within 4 standard errors (bound fixed in advance).
         let share = evening as f64 / n as f64;
@@ -889,10 +890,10 @@ mod tests {
                 "[run]\nstart = \"2026-01-01\"\ndays = 9\ntimezone = \"+05:30\"\n[customers]\ncountries = {{ IN = 1.0 }}\n[support]\nresponse = {{ kind = \"exponential\", mean = \"1h\" }}\noffice-hours = {{ from = \"{from}\", to = \"{to}\", days = {days} }}\n"
             );
             let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
-            let hours = s.support.as_ref().and_then(|x| x.office_hours).unwrap();
+            let hours = s.customers.support.as_ref().and_then(|x| x.office_hours).unwrap();
             let office = Calendar::new(&s).office.unwrap();
-            let offset = i64::from(s.offset.0);
-            let first = s.start_time().0 - DAY;
+            let offset = i64::from(s.period.offset.0);
+            let first = s.period.start_time().0 - DAY;
             for i in 0..(20 * 24 * 60) {
                 for t in [first + i * 60 * SECOND, first + i * 60 * SECOND + 7_919] {
                     let t = Time(t);

@@ -26,17 +26,13 @@ use crate::pricing::{BillCategory, Pricing};
 use crate::rules::{
     Context, Conversations, Message, MessageKind, Outcome, Reason, Settings, Status, TemplateCategory, Windows,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_PRICINGS, Scenario};
 use crate::strategy::{Content, Route};
 use crate::time::{Date, Time};
 use ledger::{AllowanceUnit, LedgerPending};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
-/// Most pricings one run compares.
-pub const MAX_PRICINGS: usize = 6;
-/// Most strategies one run compares.
-pub const MAX_STRATEGIES: usize = 8;
 /// Customers per work unit (fixed, so results never depend on the thread count).
 pub const CHUNK: u64 = 2048;
 /// Message kinds counted in [`Traffic`]: inbound, entry-point inbound, marketing, utility,
@@ -233,32 +229,33 @@ pub struct Layout {
 
 impl Layout {
     fn new(s: &Scenario) -> Layout {
-        let first_month = s.start.month();
-        let last = Date(s.start.0 + s.days as i32 - 1).month();
+        let first_month = s.period.start.month();
+        let last = Date(s.period.start.0 + s.period.days as i32 - 1).month();
         let mut markets: Vec<MarketId> = Vec::new();
-        for d in 0..s.days {
-            let date = Date(s.start.0 + d as i32);
-            for (c, _) in &s.countries {
-                let m = s.book.markets.market_of(*c, date);
+        for d in 0..s.period.days {
+            let date = Date(s.period.start.0 + d as i32);
+            for (c, _) in &s.customers.countries {
+                let m = s.business.book.markets.market_of(*c, date);
                 if !markets.contains(&m) {
                     markets.push(m);
                 }
             }
         }
-        markets.sort_by(|a, b| s.book.markets.name(*a).cmp(s.book.markets.name(*b)));
-        let mut slot_of = vec![u16::MAX; s.book.markets.len()];
+        markets.sort_by(|a, b| s.business.book.markets.name(*a).cmp(s.business.book.markets.name(*b)));
+        let mut slot_of = vec![u16::MAX; s.business.book.markets.len()];
         for (i, m) in markets.iter().enumerate() {
             slot_of[usize::from(m.0)] = i as u16;
         }
-        let month_of_day = (0..s.days).map(|d| (Date(s.start.0 + d as i32).month().0 - first_month.0) as u16).collect();
+        let month_of_day =
+            (0..s.period.days).map(|d| (Date(s.period.start.0 + d as i32).month().0 - first_month.0) as u16).collect();
         Layout {
             month_of_day,
             first_month,
             months: (last.0 - first_month.0 + 1) as usize,
             markets,
             slot_of,
-            days: s.days as usize,
-            start: s.start,
+            days: s.period.days as usize,
+            start: s.period.start,
         }
     }
 
@@ -306,7 +303,7 @@ impl Plan<'_> {
 
     /// The day table of a country of the mix (every customer's country is one of the mix).
     fn days_of(&self, country: crate::pricing::markets::Country) -> &[DayInfo] {
-        let row = self.s.countries.iter().position(|(c, _)| *c == country).unwrap_or(0);
+        let row = self.s.customers.countries.iter().position(|(c, _)| *c == country).unwrap_or(0);
         &self.days[row * self.layout.days..(row + 1) * self.layout.days]
     }
 }
@@ -346,7 +343,9 @@ impl Partial {
     fn new(plan: &Plan<'_>) -> Partial {
         let np = plan.s.pricings.len();
         let strategy = || StrategyPartial {
-            pricings: (0..np).map(|_| (Tally::new(&plan.layout), LedgerPending::new(plan.s.free_tier))).collect(),
+            pricings: (0..np)
+                .map(|_| (Tally::new(&plan.layout), LedgerPending::new(plan.s.business.free_tier)))
+                .collect(),
             traffic: Traffic::new(plan.layout.days),
             by_day: vec![[[0; 5]; 6]; plan.layout.days],
             trace: Vec::new(),
@@ -415,27 +414,28 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
             .iter()
             .map(|p| Settings {
                 pricing: *p,
-                offset: s.offset,
-                primary_country: s.country,
-                auth_international_from: s.auth_international_from,
-                us_marketing_pause: s.us_marketing_pause,
+                offset: s.period.offset,
+                primary_country: s.business.country,
+                auth_international_from: s.business.auth_international_from,
+                us_marketing_pause: s.business.us_marketing_pause,
             })
             .collect(),
         days: s
+            .customers
             .countries
             .iter()
-            .flat_map(|(country, _)| (0..s.days).map(move |d| (*country, d)))
+            .flat_map(|(country, _)| (0..s.period.days).map(move |d| (*country, d)))
             .map(|(country, d)| {
-                let date = Date(s.start.0 + d as i32);
-                let market = s.book.markets.market_of(country, date);
+                let date = Date(s.period.start.0 + d as i32);
+                let market = s.business.book.markets.market_of(country, date);
                 DayInfo { date, month: layout.month_of_day[d as usize], market, slot: layout.slot(market) as u16 }
             })
             .collect(),
-        start: s.start_time(),
-        delivery_draws: s.failure_rate > 0.0 || s.marketing_limit > 0.0,
-        models: (0..s.days)
+        start: s.period.start_time(),
+        delivery_draws: s.customers.failures.rate > 0.0 || s.customers.failures.marketing_limit > 0.0,
+        models: (0..s.period.days)
             .map(|d| {
-                let date = Date(s.start.0 + d as i32);
+                let date = Date(s.period.start.0 + d as i32);
                 let mut models = [crate::pricing::Model::PerMessage2025; MAX_PRICINGS];
                 for (pi, p) in s.pricings.iter().enumerate() {
                     models[pi] = p.model_on(date);
@@ -446,14 +446,14 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
         layout,
         trace,
     };
-    let chunks = s.customers.div_ceil(CHUNK);
-    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = (0..s.replications)
+    let chunks = s.customers.count.div_ceil(CHUNK);
+    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = (0..s.run.replications)
         .into_par_iter()
         .map(|r| {
             let partial = (0..chunks)
                 .into_par_iter()
                 .map(|c| {
-                    let p = simulate_chunk(&plan, r, c * CHUNK, ((c + 1) * CHUNK).min(s.customers));
+                    let p = simulate_chunk(&plan, r, c * CHUNK, ((c + 1) * CHUNK).min(s.customers.count));
                     progress(p.customers);
                     p
                 })
@@ -482,7 +482,7 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
     let (mut tallies, mut traffic, mut trace, mut events) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for strategy in p.strategies {
         for (mut tally, mut pending) in strategy.pricings {
-            pending.settle(&mut tally, &plan.s.book).map_err(RunError)?;
+            pending.settle(&mut tally, &plan.s.business.book).map_err(RunError)?;
             tallies.push(tally);
         }
         // Every message is counted once by kind and outcome.
@@ -646,7 +646,7 @@ impl ContentKeys {
 
 impl CustomerSim<'_> {
     fn run(&mut self, exo: &[behaviour::Exogenous]) {
-        let end = self.plan.s.end_time();
+        let end = self.plan.s.period.end_time();
         let mut i = 0;
         loop {
             let next = exo.get(i).copied();
@@ -718,7 +718,7 @@ impl CustomerSim<'_> {
         }
         self.awaiting_reply = false;
         if let Some((parent, Some(c))) = reply {
-            let Some(campaign) = self.plan.s.campaigns.get(usize::from(c)) else { return };
+            let Some(campaign) = self.plan.s.customers.campaigns.get(usize::from(c)) else { return };
             let mut rng = self.keys.follow_up.stream(parent);
             let mut at = t;
             for j in 0..campaign.follow_ups {
@@ -770,9 +770,10 @@ impl CustomerSim<'_> {
         if self.plan.delivery_draws {
             let salt = if content.is_none() { 1 << 63 } else { 0 };
             let key = self.keys.delivery.key(id ^ salt);
-            failed = behaviour::unit(key) < s.failure_rate;
-            if kind == MessageKind::Template(TemplateCategory::Marketing) && s.marketing_limit > 0.0 {
-                failed |= behaviour::unit(behaviour::mix(key)) < s.marketing_limit;
+            failed = behaviour::unit(key) < s.customers.failures.rate;
+            if kind == MessageKind::Template(TemplateCategory::Marketing) && s.customers.failures.marketing_limit > 0.0
+            {
+                failed |= behaviour::unit(behaviour::mix(key)) < s.customers.failures.marketing_limit;
             }
         }
         let status = if failed { Status::Failed } else { Status::Delivered };
@@ -789,7 +790,7 @@ impl CustomerSim<'_> {
                 _ => return,
             },
         };
-        let behaviour = s.replies[category as usize];
+        let behaviour = s.customers.replies[category as usize];
         if behaviour.probability <= 0.0 {
             return;
         }
@@ -837,7 +838,7 @@ impl CustomerSim<'_> {
         }
         let pricings = plan.settings.iter().zip(&plan.models[day]).zip(&mut self.conversations);
         for (((settings, &model), conversations), (tally, pending)) in pricings.zip(out.pricings.iter_mut()) {
-            let cx = Context { settings, book: &s.book, date, market };
+            let cx = Context { settings, book: &s.business.book, date, market };
             let priced = conversations.price(&message, &delivery, model, settings.pricing == Pricing::Auto, &cx);
             tally.reasons[priced.reason.index()] += 1;
             if let Some(category) = priced.opened {
@@ -879,7 +880,7 @@ fn charge(
     let s = plan.s;
     let cell = plan.layout.cell(month, slot, bill.category);
     if let Some(allowance) = bill.allowance
-        && s.free_tier > 0
+        && s.business.free_tier > 0
     {
         let unit = AllowanceUnit {
             key: (t, customer, seq),
@@ -894,7 +895,7 @@ fn charge(
             tally.daily[day].charged += 1;
             tally.daily[day].cost += rate;
         } else {
-            pending.note_gap(&s.book, bill, month, allowance);
+            pending.note_gap(&s.business.book, bill, month, allowance);
         }
         pending.allowance(month, allowance, unit);
         return;
@@ -902,7 +903,9 @@ fn charge(
     let rate = match bill.rate {
         Ok(rate) => rate,
         Err(gap) => {
-            pending.error(t, customer, || s.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category));
+            pending.error(t, customer, || {
+                s.business.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)
+            });
             return;
         }
     };
@@ -910,11 +913,11 @@ fn charge(
     tally.daily[day].charged += 1;
     tally.daily[day].cost += rate;
     // Tiers first: without a tier table (the usual case) the branch always goes the same way.
-    if !s.book.tiers.is_empty()
+    if !s.business.book.tiers.is_empty()
         && let Some(group) = bill.tier
     {
         let international = bill.category == BillCategory::AuthenticationInternational;
-        let card = bill.card.map_or(Date(0), |id| s.book.card(id).effective);
+        let card = bill.card.map_or(Date(0), |id| s.business.book.card(id).effective);
         pending.tiered(month, market, group, international, card, rate, cell);
     } else {
         tally.cells[cell].cost += rate;

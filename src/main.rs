@@ -329,15 +329,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run { scenario, out, replications, seed, threads, trace, quiet, no_report } => {
             let mut s = Scenario::load(&scenario)?;
             if let Some(r) = replications {
-                s.replications = r;
+                s.run.replications = r;
             }
             if let Some(seed) = seed {
-                s.seed = seed;
+                s.run.seed = seed;
             }
             let threads = threads
                 .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), usize::from);
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-            let total = s.customers * u64::from(s.replications);
+            let total = s.customers.count * u64::from(s.run.replications);
             let bar = if quiet || !std::io::stderr().is_terminal() {
                 ProgressBar::hidden()
             } else {
@@ -370,10 +370,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "{}: valid: {} customers, {} days from {}, {} replications, pricing {}, strategies {}",
                 scenario.display(),
-                s.customers,
-                s.days,
-                s.start,
-                s.replications,
+                s.customers.count,
+                s.period.days,
+                s.period.start,
+                s.run.replications,
                 s.pricings.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "),
                 s.strategies.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
             );
