@@ -60,14 +60,14 @@ fn time_runs(s: &Scenario, threads: usize) -> Option<(f64, f64, u64)> {
 }
 
 fn measure(label: &str, s: &Scenario, thread_counts: &[usize]) {
-    let customers = (s.customers * u64::from(s.replications)) as f64;
+    let customers = (s.customers.count * u64::from(s.run.replications)) as f64;
     let strategies = s.strategies.len() as f64;
     println!(
         "{label}: {} strategies x {} pricings, {} customers x {} replications",
         s.strategies.len(),
         s.pricings.len(),
-        s.customers,
-        s.replications
+        s.customers.count,
+        s.run.replications
     );
     let mut one_thread_wall = None;
     for &threads in thread_counts {
@@ -110,15 +110,15 @@ fn main() {
             return;
         }
     };
-    s.replications = std::env::var("WASIM_BENCH_REPLICATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    s.run.replications = std::env::var("WASIM_BENCH_REPLICATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
     let mut single = s.clone();
     single.strategies.truncate(1);
     single.pricings.truncate(1);
     // Busier customers: about 20 messages each over the month.
     let busier = |s: &Scenario| {
         let mut busy = s.clone();
-        busy.visits.per_day *= 3.5;
-        if let Some(orders) = busy.orders.as_mut() {
+        busy.customers.visits.per_day *= 3.5;
+        if let Some(orders) = busy.customers.orders.as_mut() {
             orders.per_day *= 3.5;
         }
         busy

@@ -20,7 +20,7 @@ pub use reactions::{ContentKeys, Reactions, Sent};
 
 use crate::event::What;
 use crate::pricing::markets::Country;
-use crate::scenario::{Dist, Scenario};
+use crate::scenario::{Customers, Dist, Period};
 use crate::strategy::Content;
 use calendar::Calendar;
 use poisson::{PoissonTable, poisson};
@@ -88,7 +88,9 @@ pub struct Profile {
 /// shares, computed once per run.
 #[derive(Clone, Debug)]
 pub struct Population<'a> {
-    s: &'a Scenario,
+    customers: &'a Customers,
+    period: Period,
+    seed: u64,
     calendar: Calendar,
     /// The count of messages after a visit's first.
     burst: PoissonTable,
@@ -98,16 +100,20 @@ pub struct Population<'a> {
 }
 
 impl<'a> Population<'a> {
-    /// The customers a scenario describes.
+    /// The customers a scenario describes, over its `period`, drawn from streams of the root
+    /// `seed`.
     #[must_use]
-    pub fn new(s: &'a Scenario) -> Population<'a> {
-        let office = s.support.as_ref().and_then(|support| support.office_hours);
+    pub fn new(customers: &'a Customers, period: &Period, seed: u64) -> Population<'a> {
+        let c = customers;
+        let office = c.support.as_ref().and_then(|support| support.office_hours);
         Population {
-            s,
-            calendar: Calendar::new(s.start, s.days, s.offset, &s.visits.hourly, &s.visits.weekly, office),
-            burst: PoissonTable::new(s.visits.messages - 1.0),
-            activity: s.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok()),
-            reactions: Reactions::new(s),
+            customers,
+            period: *period,
+            seed,
+            calendar: Calendar::new(period, &c.visits.hourly, &c.visits.weekly, office),
+            burst: PoissonTable::new(c.visits.messages - 1.0),
+            activity: c.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok()),
+            reactions: Reactions::new(c),
         }
     }
 
@@ -119,16 +125,16 @@ impl<'a> Population<'a> {
 
     /// The countries customers' numbers are in, in the scenario's order.
     pub fn countries(&self) -> impl Iterator<Item = Country> + '_ {
-        self.s.countries.iter().map(|(c, _)| *c)
+        self.customers.countries.iter().map(|(c, _)| *c)
     }
 
     /// Draws customer `customer` of replication `replication`: its profile, and into
     /// `happenings` (cleared first) everything planned for it within the run, in processing
     /// order.
     pub fn generate(&self, replication: u32, customer: u64, happenings: &mut Happenings) -> Profile {
-        let (s, calendar) = (self.s, &self.calendar);
-        happenings.clear(s.start_time(), s.end_time());
-        let key = CustomerKey::new(s.seed, replication, customer);
+        let (s, calendar) = (self.customers, &self.calendar);
+        happenings.clear(self.period.start_time(), self.period.end_time());
+        let key = CustomerKey::new(self.seed, replication, customer);
         let mut rng = key.own_stream(Purpose::Profile);
         let country = match s.countries.as_slice() {
             [(only, _)] => *only,
@@ -140,7 +146,7 @@ impl<'a> Population<'a> {
         let opted_in = bernoulli(s.opted_in, &mut rng);
         let activity = self.activity.map_or(1.0, |g| g.sample(&mut rng));
         let profile = Profile { country, opted_in, activity, key };
-        let days = f64::from(s.days);
+        let days = f64::from(self.period.days);
         let mut id: u64 = 0;
         let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
             *id += 1;
@@ -177,7 +183,7 @@ impl<'a> Population<'a> {
         for _ in 0..poisson(s.visits.per_day * activity * days, &mut visit_rng) {
             visit(&mut visit_rng, false, happenings);
         }
-        let per_customer_clicks = s.ad_clicks_per_day / s.customers as f64;
+        let per_customer_clicks = s.ad_clicks_per_day / s.count as f64;
         if per_customer_clicks > 0.0 {
             let mut ads_rng = key.own_stream(Purpose::Ads);
             for _ in 0..poisson(per_customer_clicks * days, &mut ads_rng) {
@@ -227,6 +233,7 @@ impl<'a> Population<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Scenario;
     use crate::time::SECOND;
     use streams::stream;
 
@@ -267,13 +274,14 @@ mod tests {
                 "[run]\nstart = \"2026-01-05\"\ndays = {days}\n[customers]\ncountries = {{ IN = 1.0 }}\n[customers.visits]\nper-day = 0.2\nmessages = 3\n[orders]\nper-day = 0.05\nnotifications = [{{ after = \"0s\" }}, {{ after = \"3d\" }}]\n"
             );
             let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
-            let population = Population::new(&s);
+            let population = Population::new(&s.customers, &s.period, s.run.seed);
             let mut h = Happenings::default();
             let mut seen = 0;
             for customer in 0..20 {
                 population.generate(0, customer, &mut h);
                 let sorted = h.sorted();
-                let within = h.drawn().iter().filter(|e| s.start_time() <= e.time && e.time < s.end_time()).count();
+                let (start, end) = (s.period.start_time(), s.period.end_time());
+                let within = h.drawn().iter().filter(|e| start <= e.time && e.time < end).count();
                 assert_eq!(sorted.len(), within, "{days} days: every happening within the run, once");
                 assert!(sorted.windows(2).all(|w| w[0].order() < w[1].order()), "{days} days: in order");
                 let mut numbers: Vec<u64> = sorted.iter().map(|e| e.sequence.number()).collect();

@@ -80,16 +80,17 @@ struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     fn new(s: &'a Scenario, trace: u64) -> Plan<'a> {
-        let population = Population::new(s);
+        let (period, book) = (&s.period, &s.business.book);
+        let population = Population::new(&s.customers, period, s.run.seed);
         let countries: Vec<Country> = population.countries().collect();
-        let dates: Vec<Date> = (0..s.days).map(|d| Date(s.start.0 + d as i32)).collect();
-        let markets = dates.iter().flat_map(|date| countries.iter().map(|c| s.book.markets.market_of(*c, *date)));
-        let layout = Layout::new(s.start, s.days, markets.collect::<Vec<_>>(), &s.book);
+        let dates: Vec<Date> = (0..period.days).map(|d| period.date(d)).collect();
+        let markets = dates.iter().flat_map(|date| countries.iter().map(|c| book.markets.market_of(*c, *date)));
+        let layout = Layout::new(period.start, period.days, markets.collect::<Vec<_>>(), book);
         let days = countries
             .iter()
             .flat_map(|country| dates.iter().map(move |date| (*country, *date)))
             .map(|(country, date)| {
-                let market = s.book.markets.market_of(country, date);
+                let market = book.markets.market_of(country, date);
                 let month = layout.month_index(date) as u16;
                 DayInfo { date, month, market, slot: layout.slot(market) as u16 }
             })
@@ -104,17 +105,7 @@ impl<'a> Plan<'a> {
                 models
             })
             .collect();
-        let settings = s
-            .pricings
-            .iter()
-            .map(|p| Settings {
-                pricing: *p,
-                offset: s.offset,
-                primary_country: s.country,
-                auth_international_from: s.auth_international_from,
-                us_marketing_pause: s.us_marketing_pause,
-            })
-            .collect();
+        let settings = s.pricings.iter().map(|p| s.settings(*p)).collect();
         Plan {
             s,
             population,
@@ -123,8 +114,8 @@ impl<'a> Plan<'a> {
             models,
             days,
             countries,
-            start: s.start_time(),
-            end: s.end_time(),
+            start: period.start_time(),
+            end: period.end_time(),
             trace,
         }
     }
@@ -171,7 +162,7 @@ impl Partial {
                 .s
                 .pricings
                 .iter()
-                .map(|_| (PricingTally::new(&plan.layout), DeferredLedger::new(plan.s.free_tier)))
+                .map(|_| (PricingTally::new(&plan.layout), DeferredLedger::new(plan.s.business.free_tier)))
                 .collect(),
             dropped: 0,
             held: 0,
@@ -240,14 +231,15 @@ pub struct RunError(pub String);
 /// A rate that a rule needs and the card leaves empty (naming market, category and card).
 pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResult, RunError> {
     let plan = Plan::new(s, trace);
-    let chunks = s.customers.div_ceil(CHUNK);
-    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = (0..s.replications)
+    let customers = s.customers.count;
+    let chunks = customers.div_ceil(CHUNK);
+    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = (0..s.run.replications)
         .into_par_iter()
         .map(|r| {
             let partial = (0..chunks)
                 .into_par_iter()
                 .map(|c| {
-                    let p = simulate_chunk(&plan, r, c * CHUNK, ((c + 1) * CHUNK).min(s.customers));
+                    let p = simulate_chunk(&plan, r, c * CHUNK, ((c + 1) * CHUNK).min(customers));
                     progress(p.customers);
                     p
                 })
@@ -277,7 +269,7 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
     for strategy in p.strategies {
         let mut settled = Vec::with_capacity(strategy.pricings.len());
         for (mut tally, ledger) in strategy.pricings {
-            ledger.settle(&mut tally, &plan.s.book.tiers).map_err(RunError)?;
+            ledger.settle(&mut tally, &plan.s.business.book.tiers).map_err(RunError)?;
             settled.push(tally);
         }
         tallies.push(settled);
@@ -494,7 +486,7 @@ impl CustomerSim<'_> {
         }
         let pricings = plan.settings.iter().zip(&plan.models[day]).zip(&mut self.conversations);
         for (((settings, &model), conversations), (tally, ledger)) in pricings.zip(out.pricings.iter_mut()) {
-            let cx = Context { settings, book: &plan.s.book, date, market };
+            let cx = Context { settings, book: &plan.s.business.book, date, market };
             let priced = conversations.price(&message, &delivery, model, settings.pricing == Pricing::Auto, &cx);
             tally.count_reason(priced.reason);
             if let Some(category) = priced.opened {
@@ -523,7 +515,7 @@ fn charge(
 ) {
     let cell = plan.layout.cell(month, slot, bill.category);
     let counted = Counted { cell: cell.id(), day: day as u32, reason: reason.index() as u8 };
-    match ledger.take(month, bill, order, counted, &plan.s.book) {
+    match ledger.take(month, bill, order, counted, &plan.s.business.book) {
         Provisional::ListRate(rate) => tally.charge(cell, day, rate, rate),
         Provisional::Tiered { list } => tally.charge(cell, day, Money::ZERO, list),
         Provisional::Nothing => {}

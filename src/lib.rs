@@ -21,6 +21,7 @@ pub mod strategy;
 pub mod tally;
 pub mod time;
 
-pub use log::bill::{Bill, BillOptions, Biller, ProviderFees, bill_log};
+pub use log::bill::{Bill, BillOptions, Biller, bill_log};
+pub use pricing::fees::ProviderFees;
 pub use pricing::{Model, Pricing, RateBook};
 pub use rules::{Customer, Decision, Message, MessageKind, Settings, TemplateCategory};

@@ -7,13 +7,13 @@ use std::fs;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wasim::log::bill::{BillOptions, NoDecisions, ProviderFees, bill_log};
+use wasim::log::bill::{BillOptions, NoDecisions, bill_log};
 use wasim::log::decisions::DecisionsCsv;
 use wasim::log::explain::Timelines;
+use wasim::pricing::fees::ProviderFees;
 use wasim::pricing::markets::Country;
 use wasim::pricing::money::Money;
-use wasim::pricing::tiers::TierTable;
-use wasim::pricing::{Pricing, RateBook, card_file_name};
+use wasim::pricing::{Pricing, RateBook, UserFile, UserFilesError};
 use wasim::rules::Settings;
 use wasim::run_output::{self, RunInfo};
 use wasim::scenario::Scenario;
@@ -160,37 +160,25 @@ impl PricingArgs {
         })
     }
 
+    /// The bundled book with --rates and --tiers, read here: pricing does no I/O.
     fn book(&self) -> Result<RateBook> {
-        let mut book = RateBook::bundled().map_err(|e| anyhow!(e))?;
-        for path in &self.rates {
-            let text = read_text(path)?;
-            let source = path.display().to_string();
-            match card_file_name(&source) {
-                Some((model, date)) => {
-                    book.add_card_csv(&text, model, date, &source).map_err(|e| anyhow!(e))?;
-                }
-                None => {
-                    let Pricing::Fixed(model) = self.pricing else {
-                        bail!(
-                            "{source}: name the card <model>_<YYYY-MM-DD>.csv (e.g. per-message-2025_2026-01-01.csv), or pass --pricing with the model it prices"
-                        );
-                    };
-                    // Under one fixed model only its cards are in use: the user's card replaces
-                    // them all, and the other models' cards no longer constrain its currency.
-                    for other in wasim::Model::ALL {
-                        book.clear_model(other);
-                    }
-                    book.add_card_csv(&text, model, Date::BEGINNING, &source).map_err(|e| anyhow!(e))?;
-                }
-            }
+        fn file((name, text): &(String, String)) -> UserFile<'_> {
+            UserFile { name, text }
         }
-        if let Some(path) = &self.tiers {
-            let text = read_text(path)?;
-            let source = path.display().to_string();
-            let tiers = TierTable::from_csv(&text, &source, &mut book.markets).map_err(|e| anyhow!(e))?;
-            book.set_tiers(tiers, &source).map_err(|e| anyhow!(e))?;
-        }
-        Ok(book)
+        let named = |path: &PathBuf| Ok::<_, anyhow::Error>((path.display().to_string(), read_text(path)?));
+        let cards = self.rates.iter().map(named).collect::<Result<Vec<_>>>()?;
+        let tiers = self.tiers.as_ref().map(named).transpose()?;
+        let unnamed = match self.pricing {
+            Pricing::Fixed(model) => Some(model),
+            Pricing::Auto => None,
+        };
+        RateBook::with_user_files(&cards.iter().map(file).collect::<Vec<_>>(), unnamed, tiers.as_ref().map(file))
+            .map_err(|e| match e {
+                UserFilesError::Unnamed { name, .. } => anyhow!(
+                    "{name}: name the card <model>_<YYYY-MM-DD>.csv (e.g. per-message-2025_2026-01-01.csv), or pass --pricing with the model it prices"
+                ),
+                other => anyhow!(other),
+            })
     }
 }
 
@@ -260,15 +248,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run { scenario, out, replications, seed, threads, trace, quiet, no_report } => {
             let mut s = Scenario::load(&scenario)?;
             if let Some(r) = replications {
-                s.replications = r;
+                s.run.replications = r;
             }
             if let Some(seed) = seed {
-                s.seed = seed;
+                s.run.seed = seed;
             }
             let threads = threads
                 .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), usize::from);
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-            let total = s.customers * u64::from(s.replications);
+            let total = s.customers.count * u64::from(s.run.replications);
             let bar = if quiet || !std::io::stderr().is_terminal() {
                 ProgressBar::hidden()
             } else {
@@ -301,10 +289,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "{}: valid: {} customers, {} days from {}, {} replications, pricing {}, strategies {}",
                 scenario.display(),
-                s.customers,
-                s.days,
-                s.start,
-                s.replications,
+                s.customers.count,
+                s.period.days,
+                s.period.start,
+                s.run.replications,
                 s.pricings.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "),
                 s.strategies.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
             );

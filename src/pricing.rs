@@ -1,6 +1,7 @@
 //! Pricing: the five pricing models, rate cards chosen by date, markets, volume tiers, money and
 //! the business's month ledger. Pure data and arithmetic: no I/O, no clock.
 
+pub mod fees;
 pub mod ledger;
 pub mod listing;
 pub mod markets;
@@ -289,6 +290,43 @@ pub fn card_file_name(name: &str) -> Option<(Model, Date)> {
     Some((Model::from_id(model)?, Date::parse(date).ok()?))
 }
 
+/// A file the user gave wasim, already read (pricing does no I/O): a rate card or a tier table.
+#[derive(Clone, Copy, Debug)]
+pub struct UserFile<'a> {
+    /// Its name as the user gave it: it dates a card named `<model>_<YYYY-MM-DD>.csv`, and
+    /// messages about the file name it.
+    pub name: &'a str,
+    /// Its text.
+    pub text: &'a str,
+}
+
+/// Why the user's files do not make a rate book; each caller says which file in its own terms.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UserFilesError {
+    /// A card not named `<model>_<YYYY-MM-DD>.csv`, and no fixed model to say what it prices.
+    #[error("{name}: a card not named <model>_<YYYY-MM-DD>.csv needs one fixed pricing model")]
+    Unnamed {
+        /// Its place among the cards.
+        index: usize,
+        /// Its name.
+        name: String,
+    },
+    /// A malformed card, or one in another currency than the rest.
+    #[error("{message}")]
+    Card {
+        /// Its place among the cards.
+        index: usize,
+        /// What is wrong, naming the file, line and column.
+        message: String,
+    },
+    /// A malformed tier table, or one naming a market that no card in use lists.
+    #[error("{0}")]
+    Tiers(String),
+    /// The bundled data are malformed (a test guards against it).
+    #[error("{0}")]
+    Bundled(String),
+}
+
 /// Every rate card in use, the market mapping and the tier table: all that prices a message.
 #[derive(Clone, Debug)]
 pub struct RateBook {
@@ -317,6 +355,44 @@ impl RateBook {
         for card in BUNDLED_CARDS {
             let (model, date) = card_file_name(card.file).ok_or("bundled card misnamed")?;
             book.add_card_csv(card.text, model, date, "bundled")?;
+        }
+        Ok(book)
+    }
+
+    /// The bundled book with the user's own cards, in order, then the user's tier table: what
+    /// `wasim bill` and a scenario price with.
+    ///
+    /// A card named `<model>_<YYYY-MM-DD>.csv` adds that model's card from that date (or replaces
+    /// the card of the same model and date). A card with any other name prices `unnamed`, the
+    /// one fixed model of the bill: it replaces every card, since under one model only that
+    /// model's cards are in use (and the others no longer constrain its currency); without a
+    /// fixed model such a card is refused. The tier table is then checked against the cards in
+    /// use ([`RateBook::set_tiers`]).
+    ///
+    /// # Errors
+    /// The first file that cannot be used, and why.
+    pub fn with_user_files(
+        cards: &[UserFile<'_>],
+        unnamed: Option<Model>,
+        tiers: Option<UserFile<'_>>,
+    ) -> Result<RateBook, UserFilesError> {
+        let mut book = RateBook::bundled().map_err(UserFilesError::Bundled)?;
+        for (index, card) in cards.iter().enumerate() {
+            let added = match (card_file_name(card.name), unnamed) {
+                (Some((model, date)), _) => book.add_card_csv(card.text, model, date, card.name),
+                (None, Some(model)) => {
+                    for other in Model::ALL {
+                        book.clear_model(other);
+                    }
+                    book.add_card_csv(card.text, model, Date::BEGINNING, card.name)
+                }
+                (None, None) => return Err(UserFilesError::Unnamed { index, name: card.name.to_owned() }),
+            };
+            added.map_err(|message| UserFilesError::Card { index, message })?;
+        }
+        if let Some(file) = tiers {
+            let table = TierTable::from_csv(file.text, file.name, &mut book.markets).map_err(UserFilesError::Tiers)?;
+            book.set_tiers(table, file.name).map_err(UserFilesError::Tiers)?;
         }
         Ok(book)
     }
@@ -504,6 +580,42 @@ mod tests {
         let hk = book.markets.id("Hong Kong").unwrap();
         let (_, r) = book.rate(Model::PerMessage2025, Date::ymd(2026, 8, 1), hk, BillCategory::Marketing);
         assert_eq!(r, Err(RateGap::MarketNotListed));
+    }
+
+    #[test]
+    fn user_files_add_or_replace_cards_then_tiers_are_checked_against_them() {
+        const CARD: &str = "Market,Currency,Marketing,Utility,Authentication,Authentication-International,Service\nIndia,USD,0.9,0.5,0.5,,0\n";
+        let india = |book: &RateBook| book.markets.id("India").unwrap();
+        let utility = |book: &RateBook, model, date| book.rate(model, date, india(book), BillCategory::Utility).1;
+        let jan = Date::ymd(2026, 1, 1);
+        // A dated name adds a card from its date.
+        let named = UserFile { name: "cards/per-message-2025_2026-03-01.csv", text: CARD };
+        let book = RateBook::with_user_files(&[named], None, None).unwrap();
+        assert_eq!(book.cards().count(), 7);
+        assert_eq!(utility(&book, Model::PerMessage2025, Date::ymd(2026, 3, 1)), Ok(Money::parse("0.5").unwrap()));
+        assert_ne!(utility(&book, Model::PerMessage2025, jan), Ok(Money::parse("0.5").unwrap()));
+        // Any other name replaces every card, for the one fixed model; without one it is refused.
+        let mine = UserFile { name: "mine.csv", text: CARD };
+        let book = RateBook::with_user_files(&[mine], Some(Model::PerMessage2025), None).unwrap();
+        assert_eq!(book.cards().count(), 1);
+        assert_eq!(utility(&book, Model::PerMessage2025, jan), Ok(Money::parse("0.5").unwrap()));
+        assert_eq!(
+            RateBook::with_user_files(&[named, mine], None, None).unwrap_err(),
+            UserFilesError::Unnamed { index: 1, name: "mine.csv".into() }
+        );
+        let bad = UserFile { name: "per-message-2025_2026-03-01.csv", text: "Market\n" };
+        assert!(matches!(
+            RateBook::with_user_files(&[named, bad], None, None),
+            Err(UserFilesError::Card { index: 1, .. })
+        ));
+        // Tiers: a market on some card is fine; a misspelt one is refused.
+        let tiers = |text| UserFile { name: "tiers.csv", text };
+        assert!(
+            RateBook::with_user_files(&[], None, Some(tiers("market,category,from,rate\nIndia,utility,2,0.001\n")))
+                .is_ok()
+        );
+        let e = RateBook::with_user_files(&[], None, Some(tiers("market,category,from,rate\nIndai,utility,2,0.001\n")));
+        assert!(matches!(&e, Err(UserFilesError::Tiers(m)) if m.starts_with("tiers.csv: market `Indai`")), "{e:?}");
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 fn provider_fees(s: &Scenario, tally: &PricingTally, traffic: &Traffic) -> Money {
     let delivered = traffic.outcome(Outcome::Delivered);
     let inbound = traffic.inbound();
-    s.fees.per_outbound * delivered + s.fees.per_inbound * inbound + tally.cost().percent(s.fees.markup_percent)
+    s.business.fees.per_outbound * delivered
+        + s.business.fees.per_inbound * inbound
+        + tally.cost().percent(s.business.fees.markup_percent)
 }
 
 fn mean_u64(values: impl Iterator<Item = u64>, n: usize) -> f64 {
@@ -218,7 +220,7 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Resu
         if r.trace.iter().all(Vec::is_empty) {
             break;
         }
-        let mut w = match LogWriter::new(Vec::new(), s.offset) {
+        let mut w = match LogWriter::new(Vec::new(), s.period.offset) {
             Ok(w) => w,
             Err(_) => continue,
         };
@@ -246,24 +248,24 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Resu
 /// The rate cards in force on some day of the run under some pricing, by model and date.
 fn cards_used(s: &Scenario) -> Vec<CardId> {
     let mut used = Vec::new();
-    for d in 0..s.days {
-        let date = Date(s.start.0 + d as i32);
+    for d in 0..s.period.days {
+        let date = Date(s.period.start.0 + d as i32);
         for p in &s.pricings {
-            if let Some(id) = s.book.card_for(p.model_on(date), date)
+            if let Some(id) = s.business.book.card_for(p.model_on(date), date)
                 && !used.contains(&id)
             {
                 used.push(id);
             }
         }
     }
-    used.sort_by_key(|id| (s.book.card(*id).model, s.book.card(*id).effective));
+    used.sort_by_key(|id| (s.business.book.card(*id).model, s.business.book.card(*id).effective));
     used
 }
 
 fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<f64>, names: &[String]) -> String {
     let cards: Vec<Value> = cards_used(s)
         .iter()
-        .map(|id| s.book.card(*id))
+        .map(|id| s.business.book.card(*id))
         .map(|c| json!({ "pricing_model": c.model.id(), "effective": c.effective.to_string(), "source": c.source }))
         .collect();
     let v = json!({
@@ -271,14 +273,14 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<
         "scenario": s.name,
         "scenario_file": s.file.display().to_string(),
         "scenario_hash": format!("fnv1a64:{:016x}", fnv1a(s.text.as_bytes())),
-        "seed": s.seed,
-        "replications": s.replications,
-        "customers": s.customers,
-        "days": s.days,
+        "seed": s.run.seed,
+        "replications": s.run.replications,
+        "customers": s.customers.count,
+        "days": s.period.days,
         "pricing": s.pricings.iter().map(|p| p.id()).collect::<Vec<_>>(),
         "strategies": s.strategies.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
         "rate_cards": cards,
-        "tiers": !s.book.tiers.is_empty(),
+        "tiers": !s.business.book.tiers.is_empty(),
         "threads": info.threads,
         "started_utc": info.started_utc,
         "run_seconds": round(info.seconds),
@@ -398,13 +400,13 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
     let v = json!({
         "scenario": s.name,
         "description": s.description,
-        "currency": s.book.currency(),
-        "start": s.start.to_string(),
-        "days": s.days,
-        "timezone": s.offset.to_string(),
-        "customers": s.customers,
-        "replications": s.replications,
-        "seed": s.seed,
+        "currency": s.business.book.currency(),
+        "start": s.period.start.to_string(),
+        "days": s.period.days,
+        "timezone": s.period.offset.to_string(),
+        "customers": s.customers.count,
+        "replications": s.run.replications,
+        "seed": s.run.seed,
         "statistics": {
             "ci95": "two-sided 95% confidence interval of the mean across replications, Student's t with n-1 degrees of freedom",
             "quantiles": "type 7: linear interpolation between order statistics (R's default, NumPy's linear)",
@@ -440,7 +442,7 @@ fn breakdown(s: &Scenario, r: &RunResult) -> String {
                                 "{},{},{ri},{m},{},{},{},{}",
                                 named.name,
                                 pricing.id(),
-                                csv_field(s.book.markets.name(*market)),
+                                csv_field(s.business.book.markets.name(*market)),
                                 category.id(),
                                 c.charged,
                                 c.cost
@@ -477,7 +479,7 @@ fn daily(s: &Scenario, r: &RunResult) -> String {
                     "{},{},{},{:.4},{:.4},{:.4},{:.4},{:.6}",
                     named.name,
                     pricing.id(),
-                    Date(s.start.0 + day as i32),
+                    Date(s.period.start.0 + day as i32),
                     traffic[0] as f64 / n,
                     traffic[1] as f64 / n,
                     traffic[2] as f64 / n,
@@ -493,16 +495,16 @@ fn daily(s: &Scenario, r: &RunResult) -> String {
 /// The one-screen summary for the terminal.
 #[must_use]
 pub fn table(s: &Scenario, r: &RunResult, dir: &Path, report: bool) -> String {
-    let currency = s.book.currency();
+    let currency = s.business.book.currency();
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}: {} customers, {} days from {} ({}), {} replications; Meta charges in {currency}",
         s.name,
-        s.customers,
-        s.days,
-        s.start,
-        s.offset,
+        s.customers.count,
+        s.period.days,
+        s.period.start,
+        s.period.offset,
         r.replications.len()
     );
     let _ = writeln!(

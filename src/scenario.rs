@@ -1,28 +1,34 @@
 //! Scenarios: what a product manager or analyst writes to ask "what will WhatsApp messaging cost
 //! us, and which way of sending is cheapest?". Two layers: [`raw`] mirrors the TOML file exactly
-//! (strict: unknown keys are errors; every field documented and defaulted), and [`Scenario`] is
-//! the validated domain form the engine runs. Every error names the file, the line and column,
-//! the TOML path, what was expected and what was found (`docs/scenario.md` documents each field).
+//! (strict: unknown keys are errors; every field documented and defaulted; values typed as they
+//! are read), and [`Scenario`] is the validated domain form, in parts that the engine and the
+//! behaviour take separately. Every error names the file, the line and column, the TOML path,
+//! what was expected and what was found (`docs/scenario.md` documents each field).
+//!
+//! The text is parsed once (`document.rs`); type errors come from the TOML deserializer with the
+//! value's span, and the validator's own errors are located by their TOML path in the same tree.
 
+mod document;
 pub mod raw;
 
-use crate::log::bill::ProviderFees;
+use crate::pricing::fees::ProviderFees;
 use crate::pricing::markets::Country;
-use crate::pricing::money::Money;
 use crate::pricing::rate_card::RateGap;
-use crate::pricing::tiers::TierTable;
-use crate::pricing::{BillCategory, Pricing, RateBook, card_file_name};
-use crate::rules::TemplateCategory;
-use crate::strategy::{NoReply, Strategy};
-use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
-use std::ops::Range;
+use crate::pricing::{BillCategory, Pricing, RateBook, UserFile, UserFilesError, card_file_name};
+use crate::rules::{Settings, TemplateCategory};
+use crate::strategy::Strategy;
+use crate::time::{Date, HOUR, Time, UtcOffset};
+use document::Document;
+use raw::Duration;
+use serde::Deserialize as _;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Most pricings one run compares.
+/// Most pricings one run compares (the engine keeps a fixed-size array of them per message).
 pub const MAX_PRICINGS: usize = 6;
 /// Most strategies one run compares.
 pub const MAX_STRATEGIES: usize = 8;
-/// Most follow-ups a campaign sends to one reply.
+/// Most follow-ups the business sends to one reply (the engine numbers them in four bits).
 pub const MAX_FOLLOW_UPS: u32 = 16;
 
 /// A scenario that cannot be read or is not valid.
@@ -48,7 +54,7 @@ pub enum ScenarioError {
         column: usize,
         /// The TOML path of the field at fault, e.g. `customers.countries.XX` (may be empty).
         path: String,
-        /// What was expected and what was found.
+        /// What was expected and what was found (one line).
         message: String,
     },
 }
@@ -178,32 +184,51 @@ pub struct NamedStrategy {
     pub strategy: Strategy,
 }
 
-/// A validated scenario.
-#[derive(Clone, Debug)]
-pub struct Scenario {
-    /// Its name (outputs go to `output/<name>/`).
-    pub name: String,
-    /// What it asks, for reports.
-    pub description: String,
-    /// The file it came from.
-    pub file: PathBuf,
-    /// The TOML text (copied into the output; hashed in the manifest).
-    pub text: String,
+/// The simulated days, in the business's time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
     /// First simulated local date.
     pub start: Date,
     /// Number of simulated days.
     pub days: u32,
-    /// The business's time zone.
+    /// The business's time zone: days, months and every dated rule fall at its midnight.
     pub offset: UtcOffset,
-    /// Pricings to compare.
-    pub pricings: Vec<Pricing>,
-    /// Number of customers.
-    pub customers: u64,
+}
+
+impl Period {
+    /// The local date of a day of the run (0: the first).
+    #[must_use]
+    pub fn date(&self, day: u32) -> Date {
+        Date(self.start.0 + i32::try_from(day).unwrap_or(i32::MAX))
+    }
+
+    /// The first instant of the run.
+    #[must_use]
+    pub fn start_time(&self) -> Time {
+        self.start.start(self.offset)
+    }
+
+    /// The instant the run ends (exclusive).
+    #[must_use]
+    pub fn end_time(&self) -> Time {
+        self.date(self.days).start(self.offset)
+    }
+}
+
+/// How many times the run is repeated, and from which seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSettings {
     /// Replications (independent runs) for the uncertainty.
     pub replications: u32,
     /// Root seed.
     pub seed: u64,
-    /// The business's own country (authentication-international).
+}
+
+/// What the business is to Meta: what its messages are priced with, and by whom.
+#[derive(Clone, Debug)]
+pub struct Business {
+    /// The country of the business's own number: authentication to another market may take the
+    /// authentication-international rate (rule 24).
     pub country: Option<Country>,
     /// Eligibility date for authentication-international rates.
     pub auth_international_from: Option<Date>,
@@ -211,16 +236,30 @@ pub struct Scenario {
     pub free_tier: u64,
     /// Rule 4's US marketing pause.
     pub us_marketing_pause: bool,
-    /// Probability that a marketing template hits the per-user marketing limit (131049).
-    pub marketing_limit: f64,
-    /// Probability that any outbound message fails.
-    pub failure_rate: f64,
     /// Provider fees.
     pub fees: ProviderFees,
     /// Rate cards, markets and tiers.
     pub book: RateBook,
     /// The user's card files, for the manifest.
     pub card_files: Vec<String>,
+}
+
+/// How often deliveries to customers fail. Written under `[business]`, but a matter of the
+/// customers' behaviour, so kept with them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DeliveryFailures {
+    /// Probability that any outbound message fails.
+    pub rate: f64,
+    /// Probability that a marketing template hits the per-user marketing limit (131049).
+    pub marketing_limit: f64,
+}
+
+/// Who the customers are and what happens between them and the business: everything the
+/// behaviour draws from.
+#[derive(Clone, Debug)]
+pub struct Customers {
+    /// Number of customers.
+    pub count: u64,
     /// Country mix: cumulative shares (last is 1).
     pub countries: Vec<(Country, f64)>,
     /// Share of customers opted in to templates.
@@ -241,8 +280,13 @@ pub struct Scenario {
     pub logins_per_day: f64,
     /// Support replies.
     pub support: Option<Support>,
-    /// Strategies to compare.
-    pub strategies: Vec<NamedStrategy>,
+    /// Deliveries that fail.
+    pub failures: DeliveryFailures,
+}
+
+/// What the report shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReportSettings {
     /// The percentile the report sets a budget at (90: the total not exceeded in 90% of
     /// replications).
     pub budget_percentile: f64,
@@ -250,17 +294,44 @@ pub struct Scenario {
     pub detail_pricing: usize,
 }
 
-impl Scenario {
-    /// The first instant of the run.
-    #[must_use]
-    pub fn start_time(&self) -> Time {
-        self.start.start(self.offset)
-    }
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Its name (outputs go to `output/<name>/`).
+    pub name: String,
+    /// What it asks, for reports.
+    pub description: String,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// The TOML text (copied into the output; hashed in the manifest).
+    pub text: String,
+    /// The simulated days.
+    pub period: Period,
+    /// Replications and seed.
+    pub run: RunSettings,
+    /// Pricings to compare.
+    pub pricings: Vec<Pricing>,
+    /// The business's pricing settings, cards and fees.
+    pub business: Business,
+    /// The customers and their behaviour.
+    pub customers: Customers,
+    /// Strategies to compare.
+    pub strategies: Vec<NamedStrategy>,
+    /// What the report shows.
+    pub report: ReportSettings,
+}
 
-    /// The instant the run ends (exclusive).
+impl Scenario {
+    /// The settings the rules price a message with under one pricing.
     #[must_use]
-    pub fn end_time(&self) -> Time {
-        Date(self.start.0 + i32::try_from(self.days).unwrap_or(i32::MAX)).start(self.offset)
+    pub fn settings(&self, pricing: Pricing) -> Settings {
+        Settings {
+            pricing,
+            offset: self.period.offset,
+            primary_country: self.business.country,
+            auth_international_from: self.business.auth_international_from,
+            us_marketing_pause: self.business.us_marketing_pause,
+        }
     }
 
     /// Reads and validates a scenario file.
@@ -280,156 +351,96 @@ impl Scenario {
     /// The first problem, located in the text.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario> {
         let file = path.display().to_string();
-        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let (line, column) = line_col(text, span.start);
-            let mut message = e.message().trim().replace('\n', " ");
-            if message.contains("invalid type: map, expected a string") {
-                message.push_str(" (write dates and times in quotes, e.g. start = \"2026-01-01\")");
+        let doc = Document::parse(text).map_err(|e| {
+            let (line, column) = document::line_col(text, e.span().map_or(0, |s| s.start));
+            ScenarioError::Invalid {
+                file: file.clone(),
+                line,
+                column,
+                path: String::new(),
+                message: one_line(e.message()),
             }
-            ScenarioError::Invalid { file: file.clone(), line, column, path: path_at(text, span.start), message }
         })?;
-        let mut v = Validator { text, path, file: file.clone() };
+        let v = Validator { doc: &doc, text, path, file };
+        let raw = raw::RawScenario::deserialize(doc.deserializer()).map_err(|e| v.located(&e))?;
         v.scenario(raw)
     }
 }
 
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
-    (line, column)
+/// A message on one line, whatever the text it quotes.
+fn one_line(message: &str) -> String {
+    message.trim().replace(['\r', '\n'], " ")
 }
 
-type DeTable<'a> = toml::de::DeTable<'a>;
-type DeValue<'a> = toml::de::DeValue<'a>;
+type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// The dotted TOML path of the deepest key or value containing `offset`.
-fn path_at(text: &str, offset: usize) -> String {
-    let Ok(doc) = toml::de::DeTable::parse(text) else { return String::new() };
-    let mut path = String::new();
-    walk_at(doc.get_ref(), offset, &mut path);
-    let from_header = header_path(text, offset);
-    if from_header.matches(['.', '[']).count() > path.matches(['.', '[']).count() { from_header } else { path }
-}
-
-/// The path of the key on the line of `offset` (`key = ...`), under the nearest `[table]` or
-/// `[[array]]` header above it.
-fn header_path(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let line = text[line_start..line_end].trim();
-    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.';
-    let key: String =
-        if line.starts_with('[') { String::new() } else { line.chars().take_while(|c| is_key(*c)).collect() };
-    let mut header = String::new();
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for l in text[..line_start].lines().chain(line.starts_with('[').then_some(line)) {
-        let l = l.trim();
-        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
-            let name = name.trim().to_owned();
-            let n = match counts.iter_mut().find(|(k, _)| *k == name) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n
-                }
-                None => {
-                    counts.push((name.clone(), 0));
-                    0
-                }
-            };
-            header = format!("{name}[{n}]");
-        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
-            header = name.trim().to_owned();
-        }
-    }
-    match (header.is_empty(), key.is_empty()) {
-        (_, true) => header,
-        (true, false) => key,
-        (false, false) => format!("{header}.{key}"),
-    }
-}
-
-fn walk_at(table: &DeTable<'_>, offset: usize, path: &mut String) {
-    for (key, value) in table.iter() {
-        let k = key.span();
-        let v = value.span();
-        let inside = (k.start <= offset && offset < k.end.max(k.start + 1)) || (v.start <= offset && offset < v.end);
-        if inside {
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(key.get_ref());
-            walk_value(value.get_ref(), offset, path);
-            return;
-        }
-    }
-}
-
-fn walk_value(value: &DeValue<'_>, offset: usize, path: &mut String) {
-    match value {
-        DeValue::Table(t) => walk_at(t, offset, path),
-        DeValue::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let s = item.span();
-                if s.start <= offset && offset < s.end {
-                    path.push_str(&format!("[{i}]"));
-                    walk_value(item.get_ref(), offset, path);
-                    return;
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The span of the value at a dotted path like `strategy[1].wait` (or of the nearest parent).
-fn span_of(text: &str, path: &str) -> Range<usize> {
-    let Ok(doc) = toml::de::DeTable::parse(text) else { return 0..0 };
-    let mut best = 0..0;
-    let mut current: Option<&DeValue<'_>> = None;
-    let root = doc.get_ref();
-    for part in path.split('.') {
-        let (key, indices) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        let table = match current {
-            None => root,
-            Some(DeValue::Table(t)) => t,
-            _ => return best,
-        };
-        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == key) else { return best };
-        best = if matches!(v.get_ref(), DeValue::Table(_)) { k.span() } else { v.span() };
-        let mut value = v;
-        for idx in indices.split('[').filter(|s| !s.is_empty()) {
-            let Ok(i) = idx.trim_end_matches(']').parse::<usize>() else { return best };
-            let DeValue::Array(items) = value.get_ref() else { return best };
-            let Some(item) = items.get(i) else { return best };
-            best = item.span();
-            value = item;
-        }
-        current = Some(value.get_ref());
-    }
-    best
-}
-
-/// Turns raw fields into domain types, locating every error.
+/// Turns the raw layer into domain types: one method per TOML table, each error located by its
+/// TOML path in the document.
 struct Validator<'a> {
+    doc: &'a Document<'a>,
     text: &'a str,
     path: &'a Path,
     file: String,
 }
 
-type Result<T> = std::result::Result<T, ScenarioError>;
-
 impl Validator<'_> {
-    fn err(&self, path: &str, message: impl Into<String>) -> ScenarioError {
-        let span = span_of(self.text, path);
-        let (line, column) = line_col(self.text, span.start);
-        ScenarioError::Invalid { file: self.file.clone(), line, column, path: path.to_owned(), message: message.into() }
+    fn scenario(&self, raw: raw::RawScenario) -> Result<Scenario> {
+        let name = self.name(raw.name)?;
+        let (period, run, pricings) = self.run(&raw.run)?;
+        let (business, failures) = self.business(&raw.business)?;
+        let people = self.customers(&raw.customers, &business.book, &pricings, period)?;
+        let customers = Customers {
+            ad_clicks_per_day: raw.ads.as_ref().map_or(Ok(0.0), |a| self.ads(a))?,
+            campaigns: raw
+                .campaign
+                .iter()
+                .enumerate()
+                .map(|(i, k)| self.campaign(i, k, period))
+                .collect::<Result<_>>()?,
+            orders: raw.orders.as_ref().map(|o| self.orders(o)).transpose()?,
+            logins_per_day: raw.logins.as_ref().map_or(Ok(0.0), |l| self.logins(l))?,
+            support: raw.support.as_ref().map(|s| self.support(s)).transpose()?,
+            failures,
+            ..people
+        };
+        let strategies = self.strategies(&raw.strategy)?;
+        let report = self.report(&raw.report, &pricings)?;
+        Ok(Scenario {
+            name,
+            description: raw.description.unwrap_or_default(),
+            file: self.path.to_path_buf(),
+            text: self.text.to_owned(),
+            period,
+            run,
+            pricings,
+            business,
+            customers,
+            strategies,
+            report,
+        })
+    }
+
+    /// An error at a TOML path.
+    fn err(&self, path: &str, message: impl AsRef<str>) -> ScenarioError {
+        let (line, column) = self.doc.line_col(self.doc.span_of(path).start);
+        ScenarioError::Invalid {
+            file: self.file.clone(),
+            line,
+            column,
+            path: path.to_owned(),
+            message: one_line(message.as_ref()),
+        }
+    }
+
+    /// A deserialization error, at its span.
+    fn located(&self, e: &toml::de::Error) -> ScenarioError {
+        let span = e.span().unwrap_or(0..0);
+        let (line, column) = self.doc.line_col(span.start);
+        let mut message = one_line(e.message());
+        if message.contains("invalid type: map, expected a string") {
+            message.push_str(" (write dates and times in quotes, e.g. start = \"2026-01-01\")");
+        }
+        ScenarioError::Invalid { file: self.file.clone(), line, column, path: self.doc.path_of(span), message }
     }
 
     fn share(&self, path: &str, v: f64) -> Result<f64> {
@@ -448,67 +459,35 @@ impl Validator<'_> {
         }
     }
 
-    fn duration(&self, path: &str, text: &str) -> Result<i64> {
-        parse_duration(text).ok_or_else(|| {
-            self.err(path, format!("expected a duration like 90s, 30m, 2h, 1.5d or 1w, found \"{text}\""))
-        })
-    }
-
     fn dist(&self, path: &str, d: &raw::RawDist) -> Result<Dist> {
-        Ok(match d {
-            raw::RawDist::Fixed { value } => Dist::Fixed(self.duration(&format!("{path}.value"), value)? as f64),
-            raw::RawDist::Exponential { mean } => {
-                let m = self.duration(&format!("{path}.mean"), mean)?;
-                if m <= 0 {
-                    return Err(
-                        self.err(&format!("{path}.mean"), format!("expected a positive mean, found \"{mean}\""))
-                    );
-                }
-                Dist::Exponential(m as f64)
+        let positive = |field: &str, v: Duration| {
+            if v.0 > 0 {
+                Ok(v.0 as f64)
+            } else {
+                Err(self.err(&format!("{path}.{field}"), format!("expected a positive {field}, found \"{v}\"")))
             }
+        };
+        Ok(match *d {
+            raw::RawDist::Fixed { value } => Dist::Fixed(value.0 as f64),
+            raw::RawDist::Exponential { mean } => Dist::Exponential(positive("mean", mean)?),
             raw::RawDist::Lognormal { median, sigma } => {
-                let m = self.duration(&format!("{path}.median"), median)?;
-                if m <= 0 {
-                    return Err(
-                        self.err(&format!("{path}.median"), format!("expected a positive median, found \"{median}\""))
-                    );
-                }
-                if !(sigma.is_finite() && *sigma >= 0.0 && *sigma <= 5.0) {
+                let median = positive("median", median)?;
+                if !(sigma.is_finite() && (0.0..=5.0).contains(&sigma)) {
                     return Err(
                         self.err(&format!("{path}.sigma"), format!("expected sigma between 0 and 5, found {sigma}"))
                     );
                 }
-                Dist::LogNormal { median: m as f64, sigma: *sigma }
+                Dist::LogNormal { median, sigma }
             }
             raw::RawDist::Uniform { min, max } => {
-                let a = self.duration(&format!("{path}.min"), min)?;
-                let b = self.duration(&format!("{path}.max"), max)?;
-                if b < a {
+                if max < min {
                     return Err(
                         self.err(&format!("{path}.max"), format!("expected max >= min ({min}), found \"{max}\""))
                     );
                 }
-                Dist::Uniform(a as f64, b as f64)
+                Dist::Uniform(min.0 as f64, max.0 as f64)
             }
         })
-    }
-
-    fn date(&self, path: &str, text: &str) -> Result<Date> {
-        Date::parse(text).map_err(|e| self.err(path, e))
-    }
-
-    fn category(&self, path: &str, text: &str) -> Result<TemplateCategory> {
-        TemplateCategory::from_id(text)
-            .ok_or_else(|| self.err(path, format!("expected marketing, utility or authentication, found \"{text}\"")))
-    }
-
-    fn money(&self, path: &str, text: &str) -> Result<Money> {
-        Money::parse(text).map_err(|e| self.err(path, e))
-    }
-
-    fn relative(&self, name: &str) -> PathBuf {
-        let p = Path::new(name);
-        if p.is_absolute() { p.to_path_buf() } else { self.path.parent().unwrap_or(Path::new(".")).join(p) }
     }
 
     fn weights<const N: usize>(&self, path: &str, given: Option<&Vec<f64>>) -> Result<[f64; N]> {
@@ -530,28 +509,49 @@ impl Validator<'_> {
         Ok(out)
     }
 
-    fn scenario(&mut self, raw: raw::RawScenario) -> Result<Scenario> {
-        let name = raw.name.unwrap_or_else(|| {
+    /// The text of a file the scenario names (at TOML path `at`), relative to its folder.
+    fn read(&self, at: &str, name: &str) -> Result<String> {
+        let p = Path::new(name);
+        let full = if p.is_absolute() { p.to_path_buf() } else { self.path.parent().unwrap_or(Path::new(".")).join(p) };
+        std::fs::read_to_string(&full).map_err(|e| self.err(at, format!("cannot read {}: {e}", full.display())))
+    }
+
+    /// The top-level `name`: the file's stem by default.
+    fn name(&self, name: Option<String>) -> Result<String> {
+        let name = name.unwrap_or_else(|| {
             self.path.file_stem().map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned())
         });
         if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
             return Err(self.err("name", format!("expected a name usable as a folder name, found \"{name}\"")));
         }
-        let r = &raw.run;
-        let start = self.date("run.start", &r.start)?;
+        Ok(name)
+    }
+
+    /// `[run]`.
+    fn run(&self, r: &raw::RawRun) -> Result<(Period, RunSettings, Vec<Pricing>)> {
+        let start = r.start;
         if !(Date::ymd(1970, 1, 1)..=Date::ymd(2200, 12, 31)).contains(&start) {
-            return Err(self.err(
-                "run.start",
-                format!("expected a date between 1970-01-01 and 2200-12-31, found \"{}\"", r.start),
-            ));
+            return Err(
+                self.err("run.start", format!("expected a date between 1970-01-01 and 2200-12-31, found \"{start}\""))
+            );
         }
+        let period = Period { start, days: self.days(r)?, offset: r.timezone };
+        let pricings = self.pricings(&r.pricing)?;
+        if r.replications == 0 || r.replications > 100_000 {
+            return Err(self.err("run.replications", format!("expected 1 to 100000, found {}", r.replications)));
+        }
+        Ok((period, RunSettings { replications: r.replications, seed: r.seed }, pricings))
+    }
+
+    /// `run.days` or `run.months`: the number of days from `run.start`.
+    fn days(&self, r: &raw::RawRun) -> Result<u32> {
         let days = match (r.days, r.months) {
             (Some(_), Some(_)) => return Err(self.err("run.months", "expected either days or months, found both")),
             (Some(d), None) => d,
             (None, Some(m)) => {
                 let end =
-                    add_months(start, m).ok_or_else(|| self.err("run.months", format!("months {m} is too far")))?;
-                u32::try_from(end.0 - start.0).unwrap_or(0)
+                    add_months(r.start, m).ok_or_else(|| self.err("run.months", format!("months {m} is too far")))?;
+                u32::try_from(end.0 - r.start.0).unwrap_or(0)
             }
             (None, None) => 30,
         };
@@ -561,92 +561,103 @@ impl Validator<'_> {
                 format!("expected a run of 1 day to 10 years, found {days} days"),
             ));
         }
-        let offset = UtcOffset::parse(&r.timezone).map_err(|e| self.err("run.timezone", e))?;
+        Ok(days)
+    }
+
+    /// `run.pricing`: each pricing once, at least one, at most [`MAX_PRICINGS`].
+    fn pricings(&self, given: &[Pricing]) -> Result<Vec<Pricing>> {
         let mut pricings = Vec::new();
-        for (i, p) in r.pricing.iter().enumerate() {
-            let pricing = Pricing::parse(p).map_err(|e| self.err(&format!("run.pricing[{i}]"), e))?;
-            if pricings.contains(&pricing) {
-                return Err(
-                    self.err(&format!("run.pricing[{i}]"), format!("expected each pricing once, found \"{p}\" twice"))
-                );
+        for (i, pricing) in given.iter().enumerate() {
+            if pricings.contains(pricing) {
+                return Err(self.err(
+                    &format!("run.pricing[{i}]"),
+                    format!("expected each pricing once, found \"{pricing}\" twice"),
+                ));
             }
-            pricings.push(pricing);
+            pricings.push(*pricing);
         }
         if pricings.is_empty() {
             return Err(self.err("run.pricing", "expected at least one pricing id, found an empty list"));
         }
         if pricings.len() > MAX_PRICINGS {
-            return Err(self.err("run.pricing", format!("expected at most {} pricings", MAX_PRICINGS)));
+            return Err(self.err("run.pricing", format!("expected at most {MAX_PRICINGS} pricings")));
         }
-        if r.replications == 0 || r.replications > 100_000 {
-            return Err(self.err("run.replications", format!("expected 1 to 100000, found {}", r.replications)));
-        }
+        Ok(pricings)
+    }
 
-        let b = &raw.business;
-        let country = match &b.country {
-            Some(c) => Some(Country::parse(c).map_err(|e| self.err("business.country", e))?),
-            None => None,
-        };
-        let auth_international_from = match &b.auth_international_from {
-            Some(d) => Some(self.date("business.auth-international-from", d)?),
-            None => None,
-        };
-        if auth_international_from.is_some() && country.is_none() {
+    /// `[business]`, with `[business.fees]`, `rates` and `tiers`; and the delivery failures
+    /// written there.
+    fn business(&self, b: &raw::RawBusiness) -> Result<(Business, DeliveryFailures)> {
+        if b.auth_international_from.is_some() && b.country.is_none() {
             return Err(self.err(
                 "business.auth-international-from",
                 "expected business.country as well: international means outside the business's own market",
             ));
         }
-        let fees = ProviderFees {
-            per_outbound: self.money("business.fees.per-outbound", &b.fees.per_outbound)?,
-            per_inbound: self.money("business.fees.per-inbound", &b.fees.per_inbound)?,
-            markup_percent: self.money("business.fees.markup-percent", &b.fees.markup_percent)?,
+        let business = Business {
+            country: b.country,
+            auth_international_from: b.auth_international_from,
+            free_tier: b.free_tier,
+            us_marketing_pause: b.us_marketing_pause,
+            fees: Self::fees(&b.fees),
+            book: self.rate_book(&b.rates, b.tiers.as_deref())?,
+            card_files: b.rates.clone(),
         };
-        let mut book = RateBook::bundled().map_err(|e| self.err("", e))?;
-        let mut card_files = Vec::new();
-        for (i, card) in b.rates.iter().enumerate() {
-            let at = format!("business.rates[{i}]");
-            let (model, date) = card_file_name(card).ok_or_else(|| {
-                self.err(&at, format!("expected a card file named <model>_<YYYY-MM-DD>.csv, found \"{card}\""))
-            })?;
-            let full = self.relative(card);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| self.err(&at, format!("cannot read {}: {e}", full.display())))?;
-            book.add_card_csv(&text, model, date, card).map_err(|e| self.err(&at, e))?;
-            card_files.push(card.clone());
-        }
-        if let Some(tiers) = &b.tiers {
-            let full = self.relative(tiers);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| self.err("business.tiers", format!("cannot read {}: {e}", full.display())))?;
-            book.tiers =
-                TierTable::from_csv(&text, tiers, &mut book.markets).map_err(|e| self.err("business.tiers", e))?;
-        }
+        let failures = DeliveryFailures {
+            rate: self.share("business.failure-rate", b.failure_rate)?,
+            marketing_limit: self.share("business.marketing-limit", b.marketing_limit)?,
+        };
+        Ok((business, failures))
+    }
 
-        let c = &raw.customers;
+    /// `[business.fees]`: decimal strings, already exact and non-negative.
+    fn fees(f: &raw::RawFees) -> ProviderFees {
+        ProviderFees { per_outbound: f.per_outbound, per_inbound: f.per_inbound, markup_percent: f.markup_percent }
+    }
+
+    /// `business.rates` and `business.tiers`: the bundled book with the user's cards and tier
+    /// table, built as `wasim bill` builds it, except that every card must be named
+    /// `<model>_<YYYY-MM-DD>.csv`: a scenario may compare several pricings, so no one model says
+    /// what an unnamed card prices.
+    fn rate_book(&self, rates: &[String], tiers: Option<&str>) -> Result<RateBook> {
+        let at = |i: usize| format!("business.rates[{i}]");
+        let unnamed = |i: usize, name: &str| {
+            self.err(&at(i), format!("expected a card file named <model>_<YYYY-MM-DD>.csv, found \"{name}\""))
+        };
+        let mut texts = Vec::new();
+        for (i, name) in rates.iter().enumerate() {
+            // Named first: a misnamed card is wrong whether or not it can be read.
+            if card_file_name(name).is_none() {
+                return Err(unnamed(i, name));
+            }
+            texts.push(self.read(&at(i), name)?);
+        }
+        let tiers = tiers.map(|name| Ok::<_, ScenarioError>((name, self.read("business.tiers", name)?))).transpose()?;
+        let cards: Vec<UserFile<'_>> = rates.iter().zip(&texts).map(|(name, text)| UserFile { name, text }).collect();
+        RateBook::with_user_files(&cards, None, tiers.as_ref().map(|(name, text)| UserFile { name, text })).map_err(
+            |e| match e {
+                UserFilesError::Unnamed { index, name } => unnamed(index, &name),
+                UserFilesError::Card { index, message } => self.err(&at(index), message),
+                UserFilesError::Tiers(message) => self.err("business.tiers", message),
+                UserFilesError::Bundled(message) => self.err("", message),
+            },
+        )
+    }
+
+    /// `[customers]`, with `countries`, `[customers.visits]` and `[customers.replies]`. What
+    /// other tables say about the customers (ads, campaigns, orders, logins, support, failures)
+    /// is left empty here for [`Validator::scenario`] to add.
+    fn customers(
+        &self,
+        c: &raw::RawCustomers,
+        book: &RateBook,
+        pricings: &[Pricing],
+        period: Period,
+    ) -> Result<Customers> {
         if c.count == 0 || c.count > u64::from(u32::MAX) {
             return Err(self.err("customers.count", format!("expected 1 to 4294967295 customers, found {}", c.count)));
         }
-        if c.countries.is_empty() {
-            return Err(
-                self.err("customers.countries", "expected at least one country with a share, e.g. { IN = 1.0 }")
-            );
-        }
-        let mut countries = Vec::new();
-        let mut total = 0.0;
-        for (code, share) in &c.countries {
-            let at = format!("customers.countries.{code}");
-            let country = Country::parse(code).map_err(|e| self.err(&at, e))?;
-            total += self.rate(&at, *share)?;
-            countries.push((country, total));
-        }
-        if total <= 0.0 {
-            return Err(self.err("customers.countries", "expected positive shares, found all zero"));
-        }
-        for (_, cum) in &mut countries {
-            *cum /= total;
-        }
-        self.check_markets(&book, &pricings, start, days, c)?;
+        let countries = self.countries(&c.countries, book, pricings, period)?;
         let opted_in = self.share("customers.opted-in", c.opted_in)?;
         let activity_shape = match c.activity_shape {
             None => None,
@@ -655,130 +666,216 @@ impl Validator<'_> {
                 return Err(self.err("customers.activity-shape", format!("expected a positive gamma shape, found {s}")));
             }
         };
-        let v = &c.visits;
+        Ok(Customers {
+            count: c.count,
+            countries,
+            opted_in,
+            activity_shape,
+            visits: self.visits(&c.visits)?,
+            replies: self.replies(&c.replies)?,
+            ad_clicks_per_day: 0.0,
+            campaigns: Vec::new(),
+            orders: None,
+            logins_per_day: 0.0,
+            support: None,
+            failures: DeliveryFailures::default(),
+        })
+    }
+
+    /// `customers.countries`: the mix as cumulative shares, every market priced on every day.
+    fn countries(
+        &self,
+        given: &BTreeMap<String, f64>,
+        book: &RateBook,
+        pricings: &[Pricing],
+        period: Period,
+    ) -> Result<Vec<(Country, f64)>> {
+        if given.is_empty() {
+            return Err(
+                self.err("customers.countries", "expected at least one country with a share, e.g. { IN = 1.0 }")
+            );
+        }
+        let mut countries = Vec::new();
+        let mut total = 0.0;
+        for (code, share) in given {
+            let at = format!("customers.countries.{code}");
+            let country = Country::parse(code).map_err(|e| self.err(&at, e))?;
+            total += self.rate(&at, *share)?;
+            countries.push((country, total));
+        }
+        if total <= 0.0 {
+            return Err(self.err("customers.countries", "expected positive shares, found all zero"));
+        }
+        for ((country, cum), code) in countries.iter_mut().zip(given.keys()) {
+            *cum /= total;
+            self.check_market(code, *country, book, pricings, period)?;
+        }
+        Ok(countries)
+    }
+
+    /// Every card in force must list the market of every country in the mix, on every day of the
+    /// run, under every pricing: better said now than after an hour of simulation.
+    fn check_market(
+        &self,
+        code: &str,
+        country: Country,
+        book: &RateBook,
+        pricings: &[Pricing],
+        period: Period,
+    ) -> Result<()> {
+        for day in 0..period.days {
+            let date = period.date(day);
+            let market = book.markets.market_of(country, date);
+            for pricing in pricings {
+                let model = pricing.model_on(date);
+                let (card, rate) = book.rate(model, date, market, BillCategory::Marketing);
+                if let Err(gap @ (RateGap::MarketNotListed | RateGap::NoCard)) = rate {
+                    return Err(self.err(
+                        &format!("customers.countries.{code}"),
+                        format!(
+                            "{} on {date} under pricing {pricing}; pass your own card with business.rates or drop {code}",
+                            book.describe_gap(gap, model, card, market, BillCategory::Marketing)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `[customers.visits]`.
+    fn visits(&self, v: &raw::RawVisits) -> Result<Visits> {
         if !(v.messages.is_finite() && v.messages >= 1.0) {
             return Err(
                 self.err("customers.visits.messages", format!("expected a mean of at least 1, found {}", v.messages))
             );
         }
-        let visits = Visits {
+        Ok(Visits {
             per_day: self.rate("customers.visits.per-day", v.per_day)?,
             hourly: self.weights("customers.visits.hourly", v.hourly.as_ref())?,
             weekly: self.weights("customers.visits.weekly", v.weekly.as_ref())?,
             messages: v.messages,
             gap: self.dist("customers.visits.gap", &v.gap)?,
             entry_point_share: self.share("customers.visits.entry-point-share", v.entry_point_share)?,
-        };
-        let reply = |this: &Self, name: &str, r: &raw::RawReply| -> Result<ReplyBehaviour> {
+        })
+    }
+
+    /// `[customers.replies]`: marketing, utility, authentication, in [`TemplateCategory`] order.
+    fn replies(&self, r: &raw::RawReplies) -> Result<[ReplyBehaviour; 3]> {
+        let reply = |category: TemplateCategory, r: &raw::RawReply| -> Result<ReplyBehaviour> {
+            let at = |field: &str| format!("customers.replies.{}.{field}", category.id());
             Ok(ReplyBehaviour {
-                probability: this.share(&format!("customers.replies.{name}.probability"), r.probability)?,
-                delay: this.dist(&format!("customers.replies.{name}.delay"), &r.delay)?,
+                probability: self.share(&at("probability"), r.probability)?,
+                delay: self.dist(&at("delay"), &r.delay)?,
             })
         };
-        let replies = [
-            reply(self, "marketing", &c.replies.marketing)?,
-            reply(self, "utility", &c.replies.utility)?,
-            reply(self, "authentication", &c.replies.authentication)?,
-        ];
-        let ad_clicks_per_day = match &raw.ads {
-            Some(a) if a.clicks_per_day.is_finite() && (0.0..=1.0e9).contains(&a.clicks_per_day) => a.clicks_per_day,
-            Some(a) => {
-                return Err(self.err(
-                    "ads.clicks-per-day",
-                    format!("expected a number between 0 and 1e9, found {}", a.clicks_per_day),
-                ));
-            }
-            None => 0.0,
-        };
+        Ok([
+            reply(TemplateCategory::Marketing, &r.marketing)?,
+            reply(TemplateCategory::Utility, &r.utility)?,
+            reply(TemplateCategory::Authentication, &r.authentication)?,
+        ])
+    }
 
-        let run_start = start.start(offset);
-        let run_end = Date(start.0 + i32::try_from(days).unwrap_or(i32::MAX)).start(offset);
-        let mut campaigns = Vec::new();
-        for (i, k) in raw.campaign.iter().enumerate() {
-            let at = |f: &str| format!("campaign[{i}].{f}");
-            let category = self.category(&at("category"), &k.category)?;
-            let first = parse_local_time(&k.first, offset).ok_or_else(|| {
-                self.err(
-                    &at("first"),
-                    format!(
-                        "expected a local date-time like \"2026-01-05T10:00\" (or with an offset), found \"{}\"",
-                        k.first
-                    ),
-                )
-            })?;
-            let every = match &k.every {
-                Some(e) => {
-                    let d = self.duration(&at("every"), e)?;
-                    if d < HOUR {
-                        return Err(
-                            self.err(&at("every"), format!("expected at least 1h between sends, found \"{e}\""))
-                        );
-                    }
-                    Some(d)
-                }
-                None => None,
-            };
-            let mut sends = Vec::new();
-            let mut t = first;
-            while t < run_end && sends.len() < k.count.unwrap_or(u32::MAX) as usize {
-                if t >= run_start {
-                    sends.push(t);
-                }
-                match every {
-                    Some(d) => t = t.plus(d),
-                    None => break,
-                }
-            }
-            let spread = self.duration(&at("spread"), &k.spread)?;
-            campaigns.push(Campaign {
-                name: k.name.clone(),
-                category,
-                sends,
-                audience: self.share(&at("audience"), k.audience)?,
-                spread,
-                follow_ups: k.follow_ups.min(16),
-                follow_up_delay: self.dist(&at("follow-up-delay"), &k.follow_up_delay)?,
-            });
+    /// `[ads]`: clicks per day.
+    fn ads(&self, a: &raw::RawAds) -> Result<f64> {
+        if a.clicks_per_day.is_finite() && (0.0..=1.0e9).contains(&a.clicks_per_day) {
+            Ok(a.clicks_per_day)
+        } else {
+            Err(self
+                .err("ads.clicks-per-day", format!("expected a number between 0 and 1e9, found {}", a.clicks_per_day)))
         }
-        let orders = match &raw.orders {
-            Some(o) => {
-                let mut notifications = Vec::new();
-                for (i, n) in o.notifications.iter().enumerate() {
-                    notifications.push(Notification {
-                        after: self.duration(&format!("orders.notifications[{i}].after"), &n.after)?,
-                        urgent: n.urgent,
-                    });
-                }
-                if notifications.len() > 100 {
-                    return Err(self.err(
-                        "orders.notifications",
-                        format!("expected at most 100 notifications per order, found {}", notifications.len()),
-                    ));
-                }
-                if notifications.is_empty() {
-                    return Err(self.err("orders.notifications", "expected at least one notification per order"));
-                }
-                Some(Orders { per_day: self.rate("orders.per-day", o.per_day)?, notifications })
+    }
+
+    /// One `[[campaign]]`, its sends those that fall within the run.
+    fn campaign(&self, i: usize, k: &raw::RawCampaign, period: Period) -> Result<Campaign> {
+        let at = |f: &str| format!("campaign[{i}].{f}");
+        if let Some(every) = k.every
+            && every.0 < HOUR
+        {
+            return Err(self.err(&at("every"), format!("expected at least 1h between sends, found \"{every}\"")));
+        }
+        let (run_start, run_end) = (period.start_time(), period.end_time());
+        let mut sends = Vec::new();
+        let mut t = k.first.at(period.offset);
+        while t < run_end && sends.len() < k.count.unwrap_or(u32::MAX) as usize {
+            if t >= run_start {
+                sends.push(t);
             }
-            None => None,
-        };
-        let logins_per_day = match &raw.logins {
-            Some(l) => self.rate("logins.per-day", l.per_day)?,
-            None => 0.0,
-        };
-        let support = match &raw.support {
-            Some(s) => Some(Support {
-                replies_per_visit: self.rate("support.replies-per-visit", s.replies_per_visit)?,
-                response: self.dist("support.response", &s.response)?,
-                office_hours: match &s.office_hours {
-                    Some(h) => Some(self.office_hours(h)?),
-                    None => None,
-                },
-            }),
-            None => None,
-        };
+            match k.every {
+                Some(d) => t = t.plus(d.0),
+                None => break,
+            }
+        }
+        let audience = self.share(&at("audience"), k.audience)?;
+        if k.follow_ups > MAX_FOLLOW_UPS {
+            return Err(self.err(
+                &at("follow-ups"),
+                format!("expected at most {MAX_FOLLOW_UPS} follow-ups per reply, found {}", k.follow_ups),
+            ));
+        }
+        Ok(Campaign {
+            name: k.name.clone(),
+            category: k.category,
+            sends,
+            audience,
+            spread: k.spread.0,
+            follow_ups: k.follow_ups,
+            follow_up_delay: self.dist(&at("follow-up-delay"), &k.follow_up_delay)?,
+        })
+    }
+
+    /// `[orders]`.
+    fn orders(&self, o: &raw::RawOrders) -> Result<Orders> {
+        if o.notifications.len() > 100 {
+            return Err(self.err(
+                "orders.notifications",
+                format!("expected at most 100 notifications per order, found {}", o.notifications.len()),
+            ));
+        }
+        if o.notifications.is_empty() {
+            return Err(self.err("orders.notifications", "expected at least one notification per order"));
+        }
+        let notifications =
+            o.notifications.iter().map(|n| Notification { after: n.after.0, urgent: n.urgent }).collect();
+        Ok(Orders { per_day: self.rate("orders.per-day", o.per_day)?, notifications })
+    }
+
+    /// `[logins]`: logins per customer per day.
+    fn logins(&self, l: &raw::RawLogins) -> Result<f64> {
+        self.rate("logins.per-day", l.per_day)
+    }
+
+    /// `[support]`, with `[support.office-hours]`.
+    fn support(&self, s: &raw::RawSupport) -> Result<Support> {
+        Ok(Support {
+            replies_per_visit: self.rate("support.replies-per-visit", s.replies_per_visit)?,
+            response: self.dist("support.response", &s.response)?,
+            office_hours: s.office_hours.as_ref().map(|h| self.office_hours(h)).transpose()?,
+        })
+    }
+
+    /// `[support.office-hours]`.
+    fn office_hours(&self, h: &raw::RawOfficeHours) -> Result<OfficeHours> {
+        if h.to <= h.from {
+            return Err(self.err(
+                "support.office-hours.to",
+                format!("expected a closing time after {}, found \"{}\"", h.from, h.to),
+            ));
+        }
+        let mut days = [false; 7];
+        for d in &h.days {
+            days[d.0] = true;
+        }
+        if !days.contains(&true) {
+            return Err(self.err("support.office-hours.days", "expected at least one open day"));
+        }
+        Ok(OfficeHours { from: h.from.0, to: h.to.0, days })
+    }
+
+    /// Every `[[strategy]]`: unique names; one `window-check` if none.
+    fn strategies(&self, raw: &[raw::RawStrategy]) -> Result<Vec<NamedStrategy>> {
         let mut strategies: Vec<NamedStrategy> = Vec::new();
-        for (i, s) in raw.strategy.iter().enumerate() {
+        for (i, s) in raw.iter().enumerate() {
             let named = self.strategy(i, s)?;
             if strategies.iter().any(|o| o.name == named.name) {
                 return Err(self.err(
@@ -792,212 +889,55 @@ impl Validator<'_> {
             strategies.push(NamedStrategy { name: "window-check".into(), strategy: Strategy::WindowCheck });
         }
         if strategies.len() > MAX_STRATEGIES {
-            return Err(self.err("strategy", format!("expected at most {} strategies", MAX_STRATEGIES)));
+            return Err(self.err("strategy", format!("expected at most {MAX_STRATEGIES} strategies")));
         }
-        let budget_percentile = raw.report.budget_percentile.unwrap_or(90.0);
+        Ok(strategies)
+    }
+
+    /// One `[[strategy]]`.
+    fn strategy(&self, i: usize, s: &raw::RawStrategy) -> Result<NamedStrategy> {
+        let (name, strategy) = match s {
+            raw::RawStrategy::WindowCheck { name } => (name, Strategy::WindowCheck),
+            raw::RawStrategy::AlwaysTemplate { name } => (name, Strategy::AlwaysTemplate),
+            raw::RawStrategy::FreeFormFirst { name } => (name, Strategy::FreeFormFirst),
+            raw::RawStrategy::DropLateSupport { name } => (name, Strategy::DropLateSupport),
+            raw::RawStrategy::ReEngage { name, template, wait, if_no_reply } => {
+                (name, Strategy::ReEngage { template: *template, wait: wait.0, if_no_reply: *if_no_reply })
+            }
+            raw::RawStrategy::DeferUtility { name, max_wait } => {
+                (name, Strategy::DeferUtility { max_wait: max_wait.0 })
+            }
+        };
+        if name.is_empty() || name.contains([',', '"', '/', '\\', '\n']) {
+            return Err(self.err(
+                &format!("strategy[{i}].name"),
+                format!("expected a name without commas, quotes or slashes, found \"{name}\""),
+            ));
+        }
+        Ok(NamedStrategy { name: name.clone(), strategy })
+    }
+
+    /// `[report]`.
+    fn report(&self, r: &raw::RawReport, pricings: &[Pricing]) -> Result<ReportSettings> {
+        let budget_percentile = r.budget_percentile.unwrap_or(90.0);
         if !(budget_percentile.is_finite() && (1.0..=100.0).contains(&budget_percentile)) {
             return Err(self.err(
                 "report.budget-percentile",
                 format!("expected a percentile from 1 to 100, found {budget_percentile}"),
             ));
         }
-        let detail_pricing = match &raw.report.detail_pricing {
+        let detail_pricing = match r.detail_pricing {
             None => 0,
-            Some(p) => Pricing::parse(p)
-                .ok()
-                .and_then(|pricing| pricings.iter().position(|x| *x == pricing))
-                .ok_or_else(|| {
-                    let ids: Vec<&str> = pricings.iter().map(|x| x.id()).collect();
-                    self.err(
-                        "report.detail-pricing",
-                        format!("expected one of run.pricing ({}), found \"{p}\"", ids.join(", ")),
-                    )
-                })?,
-        };
-        Ok(Scenario {
-            name,
-            description: raw.description.unwrap_or_default(),
-            file: self.path.to_path_buf(),
-            text: self.text.to_owned(),
-            start,
-            days,
-            offset,
-            pricings,
-            customers: c.count,
-            replications: r.replications,
-            seed: r.seed,
-            country,
-            auth_international_from,
-            free_tier: b.free_tier,
-            us_marketing_pause: b.us_marketing_pause,
-            marketing_limit: self.share("business.marketing-limit", b.marketing_limit)?,
-            failure_rate: self.share("business.failure-rate", b.failure_rate)?,
-            fees,
-            book,
-            card_files,
-            countries,
-            opted_in,
-            activity_shape,
-            visits,
-            replies,
-            ad_clicks_per_day,
-            campaigns,
-            orders,
-            logins_per_day,
-            support,
-            strategies,
-            budget_percentile,
-            detail_pricing,
-        })
-    }
-
-    /// Every card in force must list the market of every country in the mix, on every day of the
-    /// run, under every pricing: better said now than after an hour of simulation.
-    fn check_markets(
-        &self,
-        book: &RateBook,
-        pricings: &[Pricing],
-        start: Date,
-        days: u32,
-        c: &raw::RawCustomers,
-    ) -> Result<()> {
-        for code in c.countries.keys() {
-            let Ok(country) = Country::parse(code) else { continue };
-            for d in 0..days {
-                let date = Date(start.0 + i32::try_from(d).unwrap_or(0));
-                let market = book.markets.market_of(country, date);
-                for pricing in pricings {
-                    let model = pricing.model_on(date);
-                    let (card, rate) = book.rate(model, date, market, BillCategory::Marketing);
-                    if let Err(gap @ (RateGap::MarketNotListed | RateGap::NoCard)) = rate {
-                        return Err(self.err(
-                            &format!("customers.countries.{code}"),
-                            format!(
-                                "{} on {date} under pricing {pricing}; pass your own card with business.rates or drop {code}",
-                                book.describe_gap(gap, model, card, market, BillCategory::Marketing)
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn office_hours(&self, h: &raw::RawOfficeHours) -> Result<OfficeHours> {
-        let clock = |path: &str, t: &str| -> Result<i64> {
-            let bad = || self.err(path, format!("expected a local time like \"09:00\", found \"{t}\""));
-            let (hh, mm) = t.split_once(':').ok_or_else(bad)?;
-            let hh: i64 = hh.parse().map_err(|_| bad())?;
-            let mm: i64 = mm.parse().map_err(|_| bad())?;
-            if !(0..=24).contains(&hh) || !(0..60).contains(&mm) || hh * 60 + mm > 24 * 60 {
-                return Err(bad());
-            }
-            Ok(hh * 3600 + mm * 60)
-        };
-        let from = clock("support.office-hours.from", &h.from)?;
-        let to = clock("support.office-hours.to", &h.to)?;
-        if to <= from {
-            return Err(self.err(
-                "support.office-hours.to",
-                format!("expected a closing time after {}, found \"{}\"", h.from, h.to),
-            ));
-        }
-        let mut days = [false; 7];
-        const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        for (i, d) in h.days.iter().enumerate() {
-            let k = NAMES.iter().position(|n| d.eq_ignore_ascii_case(n)).ok_or_else(|| {
+            Some(p) => pricings.iter().position(|x| *x == p).ok_or_else(|| {
+                let ids: Vec<&str> = pricings.iter().map(|x| x.id()).collect();
                 self.err(
-                    &format!("support.office-hours.days[{i}]"),
-                    format!("expected one of mon, tue, wed, thu, fri, sat, sun, found \"{d}\""),
+                    "report.detail-pricing",
+                    format!("expected one of run.pricing ({}), found \"{p}\"", ids.join(", ")),
                 )
-            })?;
-            days[k] = true;
-        }
-        if !days.contains(&true) {
-            return Err(self.err("support.office-hours.days", "expected at least one open day"));
-        }
-        Ok(OfficeHours { from, to, days })
-    }
-
-    fn strategy(&self, i: usize, s: &raw::RawStrategy) -> Result<NamedStrategy> {
-        let at = |f: &str| format!("strategy[{i}].{f}");
-        let (name, strategy) = match s {
-            raw::RawStrategy::WindowCheck { name } => (name, Strategy::WindowCheck),
-            raw::RawStrategy::AlwaysTemplate { name } => (name, Strategy::AlwaysTemplate),
-            raw::RawStrategy::FreeFormFirst { name } => (name, Strategy::FreeFormFirst),
-            raw::RawStrategy::DropLateSupport { name } => (name, Strategy::DropLateSupport),
-            raw::RawStrategy::ReEngage { name, template, wait, if_no_reply } => (
-                name,
-                Strategy::ReEngage {
-                    template: match template {
-                        Some(t) => Some(self.category(&at("template"), t)?),
-                        None => None,
-                    },
-                    wait: self.duration(&at("wait"), wait)?,
-                    if_no_reply: match if_no_reply.as_str() {
-                        "template" => NoReply::Template,
-                        "drop" => NoReply::Drop,
-                        other => {
-                            return Err(self.err(
-                                &at("if-no-reply"),
-                                format!("expected \"template\" or \"drop\", found \"{other}\""),
-                            ));
-                        }
-                    },
-                },
-            ),
-            raw::RawStrategy::DeferUtility { name, max_wait } => {
-                (name, Strategy::DeferUtility { max_wait: self.duration(&at("max-wait"), max_wait)? })
-            }
+            })?,
         };
-        if name.is_empty() || name.contains([',', '"', '/', '\\', '\n']) {
-            return Err(
-                self.err(&at("name"), format!("expected a name without commas, quotes or slashes, found \"{name}\""))
-            );
-        }
-        Ok(NamedStrategy { name: name.clone(), strategy })
+        Ok(ReportSettings { budget_percentile, detail_pricing })
     }
-}
-
-/// Parses `90s`, `30m`, `2h`, `1.5d`, `1w`, `0`: a non-negative duration in nanoseconds.
-#[must_use]
-pub fn parse_duration(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if t == "0" {
-        return Some(0);
-    }
-    let split = t.find(|c: char| c.is_ascii_alphabetic())?;
-    let (number, unit) = t.split_at(split);
-    let value: f64 = number.trim().parse().ok()?;
-    let scale = match unit {
-        "s" => SECOND,
-        "m" | "min" => 60 * SECOND,
-        "h" => HOUR,
-        "d" => DAY,
-        "w" => 7 * DAY,
-        _ => return None,
-    };
-    let nanos = value * scale as f64;
-    (value.is_finite() && value >= 0.0 && nanos < 3.0e18).then_some(nanos.round() as i64)
-}
-
-/// Parses a local date-time `YYYY-MM-DDTHH:MM[:SS]` in the business's zone, or RFC 3339 with offset.
-fn parse_local_time(text: &str, offset: UtcOffset) -> Option<Time> {
-    if let Ok(t) = Time::parse_rfc3339(text) {
-        return Some(t);
-    }
-    let t = text.trim().replace(' ', "T");
-    let (date, clock) = t.split_once('T')?;
-    let date = Date::parse(date).ok()?;
-    let mut parts = clock.split(':');
-    let h: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next().unwrap_or("0").parse().ok()?;
-    let s: i64 = parts.next().unwrap_or("0").parse().ok()?;
-    if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..60).contains(&s) {
-        return None;
-    }
-    Some(date.start(offset).plus((h * 3600 + m * 60 + s) * SECOND))
 }
 
 /// The date `months` calendar months after `date` (same day of month, clamped).
@@ -1027,7 +967,7 @@ mod tests {
     #[test]
     fn a_short_scenario_is_enough() {
         let s = parse(MINIMAL).unwrap();
-        assert_eq!(s.days, 30);
+        assert_eq!(s.period.days, 30);
         assert_eq!(s.pricings, vec![Pricing::Auto]);
         assert_eq!(s.strategies.len(), 1);
         assert_eq!(s.name, "test");
@@ -1077,20 +1017,83 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90s"), Some(90 * SECOND));
-        assert_eq!(parse_duration("1.5h"), Some(90 * 60 * SECOND));
-        assert_eq!(parse_duration("2d"), Some(2 * DAY));
-        assert_eq!(parse_duration("0"), Some(0));
-        assert_eq!(parse_duration("5"), None);
-        assert_eq!(parse_duration("-1h"), None);
-        assert_eq!(parse_duration("3 parsecs"), None);
+    fn the_parts_of_a_scenario() {
+        let text = "[run]\nstart = \"2026-01-30\"\ndays = 3\ntimezone = \"+05:30\"\npricing = [\"auto\", \"per-message-2026\"]\n[business]\ncountry = \"BR\"\nfailure-rate = 0.25\n[customers]\ncountries = { IN = 1.0 }\n";
+        let s = parse(text).unwrap();
+        let offset = UtcOffset(5 * 3600 + 1800);
+        assert_eq!(s.period, Period { start: Date::ymd(2026, 1, 30), days: 3, offset });
+        assert_eq!(s.period.date(2), Date::ymd(2026, 2, 1));
+        assert_eq!(s.period.start_time(), Date::ymd(2026, 1, 30).start(offset));
+        assert_eq!(s.period.end_time(), Date::ymd(2026, 2, 2).start(offset));
+        assert_eq!(s.customers.failures, DeliveryFailures { rate: 0.25, marketing_limit: 0.0 });
+        let settings = s.settings(Pricing::Fixed(crate::pricing::Model::PerMessage2026));
+        assert_eq!(settings.offset, offset);
+        assert_eq!(settings.primary_country, Country::parse("BR").ok());
+        assert!(settings.us_marketing_pause);
+        assert_eq!(s.report, ReportSettings { budget_percentile: 90.0, detail_pricing: 0 });
+    }
+
+    #[test]
+    fn values_are_typed_as_they_are_read_and_located_where_they_are_written() {
+        let strategy = |body: &str| parse(&format!("{MINIMAL}[[strategy]]\nname = \"a\"\n{body}\n")).unwrap_err();
+        // A duration of the wrong type, inside a tagged table: at the value, not at the table.
+        let e = strategy("kind = \"defer-utility\"\nmax-wait = 3");
+        assert_eq!(
+            e,
+            "test.toml:8:12: strategy[0].max-wait: invalid type: integer `3`, expected a duration like 90s, 30m, 2h, 1.5d or 1w"
+        );
+        let e = strategy("kind = \"re-engage\"\nwait = \"1d\"\nif-no-reply = \"maybe\"");
+        assert_eq!(e, "test.toml:9:15: strategy[0].if-no-reply: expected \"template\" or \"drop\", found \"maybe\"");
+        let e = strategy("kind = \"window-check\"\nwait = \"1d\"");
+        assert!(e.starts_with("test.toml:5:1: strategy[0]: unknown field `wait` for kind `window-check`"), "{e}");
+        // The second of two tables is the one named.
+        let text = format!(
+            "{MINIMAL}[[strategy]]\nname = \"a\"\nkind = \"window-check\"\n[[strategy]]\nname = \"b\"\nkind = \"defer-utility\"\nmax-wait = \"soon\"\n"
+        );
+        assert!(parse(&text).unwrap_err().starts_with("test.toml:11:12: strategy[1].max-wait: expected a duration"));
+        let gap = |dist: &str| parse(&format!("{MINIMAL}[customers.visits]\ngap = {dist}\n")).unwrap_err();
+        assert_eq!(
+            gap("{ kind = \"uniform\", min = \"1h\", max = \"30m\" }"),
+            "test.toml:6:45: customers.visits.gap.max: expected max >= min (1h), found \"30m\""
+        );
+        assert_eq!(
+            gap("{ kind = \"lognormal\", median = \"1m\" }"),
+            "test.toml:6:7: customers.visits.gap: missing field `sigma`"
+        );
+        assert!(
+            gap("{ kind = \"gamma\" }")
+                .starts_with("test.toml:6:16: customers.visits.gap.kind: unknown variant `gamma`")
+        );
+        // A quoted string may hold a line break; the message stays on one line.
+        assert_eq!(gap("{ kind = \"fixed\", value = \"\"\"1m\nx\"\"\" }").lines().count(), 1);
+        // A bare time says how to write it.
+        let e =
+            parse(&format!("{MINIMAL}[support]\noffice-hours = {{ from = 09:00:00, to = \"18:00\" }}\n")).unwrap_err();
+        assert!(
+            e.starts_with("test.toml:6:25: support.office-hours.from: expected a local time")
+                && e.contains("\"09:00:00\""),
+            "{e}"
+        );
+        // An error of the document as a whole names no table.
+        assert_eq!(parse("[run]\nstart = \"2026-01-01\"\n").unwrap_err(), "test.toml:1:1: missing field `customers`");
+    }
+
+    #[test]
+    fn follow_ups_beyond_the_maximum_are_refused() {
+        let campaign = |n: u32| {
+            parse(&format!("{MINIMAL}[[campaign]]\nname = \"c\"\nfirst = \"2026-01-02T10:00\"\nfollow-ups = {n}\n"))
+        };
+        assert_eq!(campaign(MAX_FOLLOW_UPS).unwrap().customers.campaigns[0].follow_ups, MAX_FOLLOW_UPS);
+        assert_eq!(
+            campaign(17).unwrap_err(),
+            "test.toml:8:14: campaign[0].follow-ups: expected at most 16 follow-ups per reply, found 17"
+        );
     }
 
     #[test]
     fn months_run_to_the_same_day() {
         let s = parse(&MINIMAL.replace("[run]\n", "[run]\nmonths = 2\n")).unwrap();
-        assert_eq!(s.days, 31 + 28);
+        assert_eq!(s.period.days, 31 + 28);
     }
 
     #[test]

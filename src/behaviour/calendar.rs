@@ -2,8 +2,8 @@
 //! drawing when something happens, and the agents' office hours, for when an answer can go out.
 
 use super::alias::AliasTable;
-use crate::scenario::OfficeHours;
-use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
+use crate::scenario::{OfficeHours, Period};
+use crate::time::{DAY, HOUR, SECOND, Time, UtcOffset};
 use rand::Rng;
 
 /// The run's hours, weighted by the profile, and the agents' hours, if they keep office hours.
@@ -17,16 +17,10 @@ pub(crate) struct Calendar {
 }
 
 impl Calendar {
-    /// The calendar of a run of `days` local days from `start` in a zone `offset` from UTC,
-    /// with the relative weights of each local hour and weekday (Monday first).
-    pub(crate) fn new(
-        start: Date,
-        days: u32,
-        offset: UtcOffset,
-        hourly: &[f64; 24],
-        weekly: &[f64; 7],
-        office: Option<OfficeHours>,
-    ) -> Calendar {
+    /// The calendar of a run over `period`, with the relative weights of each local hour and
+    /// weekday (Monday first), and the agents' office hours if they keep them.
+    pub(crate) fn new(period: &Period, hourly: &[f64; 24], weekly: &[f64; 7], office: Option<OfficeHours>) -> Calendar {
+        let Period { start, days, offset } = *period;
         let hours = days as usize * 24;
         let weights: Vec<f64> = (0..hours)
             .map(|k| {
@@ -138,8 +132,9 @@ mod tests {
     }
 
     fn calendar_of(s: &Scenario) -> Calendar {
-        let office = s.support.as_ref().and_then(|x| x.office_hours);
-        Calendar::new(s.start, s.days, s.offset, &s.visits.hourly, &s.visits.weekly, office)
+        let c = &s.customers;
+        let office = c.support.as_ref().and_then(|x| x.office_hours);
+        Calendar::new(&s.period, &c.visits.hourly, &c.visits.weekly, office)
     }
 
     #[test]
@@ -154,13 +149,13 @@ mod tests {
         let mut within = Vec::with_capacity(n);
         for _ in 0..n {
             let t = c.draw(&mut rng);
-            let local = (t.0 - s.start_time().0) / HOUR;
+            let local = (t.0 - s.period.start_time().0) / HOUR;
             let (day, hour) = (local / 24, local % 24);
             assert!(day < 5, "weekend drawn");
             assert!((9..20).contains(&hour), "hour {hour} drawn");
             evening += usize::from(hour >= 18);
             per_hour[hour as usize] += 1;
-            within.push((t.0 - s.start_time().0).rem_euclid(HOUR) as f64 / HOUR as f64);
+            within.push((t.0 - s.period.start_time().0).rem_euclid(HOUR) as f64 / HOUR as f64);
         }
         // Hours 18 and 19 weigh 6 of 15: 40%, within 4 standard errors (bound fixed in advance).
         let share = evening as f64 / n as f64;
@@ -192,10 +187,10 @@ mod tests {
                 "[run]\nstart = \"2026-01-01\"\ndays = 9\ntimezone = \"+05:30\"\n[customers]\ncountries = {{ IN = 1.0 }}\n[support]\nresponse = {{ kind = \"exponential\", mean = \"1h\" }}\noffice-hours = {{ from = \"{from}\", to = \"{to}\", days = {days} }}\n"
             );
             let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
-            let hours = s.support.as_ref().and_then(|x| x.office_hours).unwrap();
+            let hours = s.customers.support.as_ref().and_then(|x| x.office_hours).unwrap();
             let office = calendar_of(&s).office.unwrap();
-            let offset = i64::from(s.offset.0);
-            let first = s.start_time().0 - DAY;
+            let offset = i64::from(s.period.offset.0);
+            let first = s.period.start_time().0 - DAY;
             for i in 0..(20 * 24 * 60) {
                 for t in [first + i * 60 * SECOND, first + i * 60 * SECOND + 7_919] {
                     let t = Time(t);

@@ -6,7 +6,7 @@
 use super::streams::{CustomerKey, Purpose, PurposeKey, mix, unit};
 use super::{Dist, sample};
 use crate::rules::{MessageKind, TemplateCategory};
-use crate::scenario::{MAX_FOLLOW_UPS, ReplyBehaviour, Scenario};
+use crate::scenario::{Customers, MAX_FOLLOW_UPS, ReplyBehaviour};
 use crate::strategy::Content;
 use crate::time::Time;
 
@@ -67,13 +67,13 @@ pub struct Reactions {
 }
 
 impl Reactions {
-    /// The reactions a scenario describes.
+    /// The reactions of a scenario's customers.
     #[must_use]
-    pub fn new(s: &Scenario) -> Reactions {
+    pub fn new(s: &Customers) -> Reactions {
         Reactions {
             replies: s.replies,
-            failure_rate: s.failure_rate,
-            marketing_limit: s.marketing_limit,
+            failure_rate: s.failures.rate,
+            marketing_limit: s.failures.marketing_limit,
             follow_ups: s
                 .campaigns
                 .iter()

@@ -5,6 +5,7 @@
 use super::ids::{CustomerIds, IdBatch};
 use super::{LogError, LogReader, Row};
 use crate::hash::FastMap;
+use crate::pricing::fees::ProviderFees;
 use crate::pricing::ledger::{Ledger, Settled};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
@@ -16,17 +17,6 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Read;
-
-/// Optional fees of a business solution provider, reported apart from Meta's charges (rule 26).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ProviderFees {
-    /// Per delivered outbound message.
-    pub per_outbound: Money,
-    /// Per inbound message.
-    pub per_inbound: Money,
-    /// Percentage added to Meta's charges (e.g. 10 for 10%).
-    pub markup_percent: Money,
-}
 
 /// How to bill.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use crate::time::Date;
 #[must_use]
 pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData {
     let n = r.replications.len();
-    let detail = s.detail_pricing.min(s.pricings.len() - 1);
+    let detail = s.report.detail_pricing.min(s.pricings.len() - 1);
     let mut costs = Vec::new();
     let mut messages = Vec::new();
     for (si, named) in s.strategies.iter().enumerate() {
@@ -41,18 +41,18 @@ pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData 
             CostDistribution {
                 strategy: named.name.clone(),
                 totals: cell.totals.iter().map(|m| m.as_f64()).collect(),
-                budget: percentile(&cell.totals, s.budget_percentile / 100.0),
+                budget: percentile(&cell.totals, s.report.budget_percentile / 100.0),
             }
         })
         .collect();
     ReportData {
         scenario: s.name.clone(),
         question: question(s),
-        currency: s.book.currency().to_owned(),
-        seed: s.seed,
+        currency: s.business.book.currency().to_owned(),
+        seed: s.run.seed,
         replications: u32::try_from(n).unwrap_or(u32::MAX),
-        start: s.start.to_string(),
-        days: s.days,
+        start: s.period.start.to_string(),
+        days: s.period.days,
         pricing_models: s.pricings.iter().map(|p| p.id().to_owned()).collect(),
         rate_cards: rate_cards(s),
         strategies: s.strategies.iter().map(|n| n.name.clone()).collect(),
@@ -61,7 +61,7 @@ pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData 
         detail_pricing: s.pricings[detail].id().to_owned(),
         daily: daily(s, r, detail),
         distributions,
-        budget_percentile: s.budget_percentile,
+        budget_percentile: s.report.budget_percentile,
         markets: markets(s, r, detail),
         markers: markers(s, s.pricings[detail]),
         headline: headline(s, stats, detail, n),
@@ -169,7 +169,7 @@ fn daily(s: &Scenario, r: &RunResult, detail: usize) -> Vec<DailyCost> {
                     let mut values: Vec<f64> = costs.iter().map(|m| m.as_f64()).collect();
                     values.sort_by(f64::total_cmp);
                     DayCost {
-                        date: Date(s.start.0 + day as i32).to_string(),
+                        date: Date(s.period.start.0 + day as i32).to_string(),
                         mean: costs.iter().copied().sum::<Money>().as_f64() / n,
                         p5: quantile(&values, 0.05),
                         p95: quantile(&values, 0.95),
@@ -189,7 +189,7 @@ fn markets(s: &Scenario, r: &RunResult, detail: usize) -> Vec<MarketCost> {
         for (si, named) in s.strategies.iter().enumerate() {
             let sum: Money = r.replications.iter().map(|rep| rep.tally(si, detail).by_market(mi).cost).sum();
             out.push(MarketCost {
-                market: s.book.markets.name(*market).to_owned(),
+                market: s.business.book.markets.name(*market).to_owned(),
                 strategy: named.name.clone(),
                 mean: Amount::float(sum.as_f64() / n),
             });
@@ -203,28 +203,31 @@ fn markets(s: &Scenario, r: &RunResult, detail: usize) -> Vec<MarketCost> {
 /// authentication-international eligibility, and a country moving to another market.
 fn markers(s: &Scenario, pricing: Pricing) -> Vec<Marker> {
     let mut out = Vec::new();
-    for d in 1..s.days {
-        let date = Date(s.start.0 + d as i32);
+    for d in 1..s.period.days {
+        let date = Date(s.period.start.0 + d as i32);
         let before = Date(date.0 - 1);
         let mut mark = |label: String| out.push(Marker { date: date.to_string(), label });
         let (m0, m1) = (pricing.model_on(before), pricing.model_on(date));
         if m0 != m1 {
             mark(format!("{m1} starts"));
-        } else if let Some(card) = s.book.card_for(m1, date)
-            && s.book.card_for(m0, before) != Some(card)
+        } else if let Some(card) = s.business.book.card_for(m1, date)
+            && s.business.book.card_for(m0, before) != Some(card)
         {
-            mark(format!("{m1} rate card of {}", s.book.card(card).effective));
+            mark(format!("{m1} rate card of {}", s.business.book.card(card).effective));
         }
         if m1 == Model::Category2023 && date == Date::ymd(2024, 11, 1) {
             mark("service conversations free (rule 16)".to_owned());
         }
-        if s.country.is_some() && s.auth_international_from == Some(date) {
+        if s.business.country.is_some() && s.business.auth_international_from == Some(date) {
             mark("authentication-international rates apply".to_owned());
         }
-        for (country, _) in &s.countries {
-            let (a, b) = (s.book.markets.market_of(*country, before), s.book.markets.market_of(*country, date));
+        for (country, _) in &s.customers.countries {
+            let (a, b) = (
+                s.business.book.markets.market_of(*country, before),
+                s.business.book.markets.market_of(*country, date),
+            );
             if a != b {
-                mark(format!("{country} moves to market {}", s.book.markets.name(b)));
+                mark(format!("{country} moves to market {}", s.business.book.markets.name(b)));
             }
         }
     }
@@ -236,7 +239,7 @@ fn rate_cards(s: &Scenario) -> Vec<RateCardNote> {
     cards_used(s)
         .into_iter()
         .map(|id| {
-            let card = s.book.card(id);
+            let card = s.business.book.card(id);
             let bundled = (card.source == "bundled")
                 .then(|| BUNDLED_CARDS.iter().find(|b| card_file_name(b.file) == Some((card.model, card.effective))))
                 .flatten();

@@ -1,8 +1,20 @@
 //! The scenario file exactly as written: serde structs mirroring the TOML, strict (unknown keys
 //! are errors), every field documented with its default. `docs/scenario.md` is the user's version.
+//! Values written as strings are typed here (`raw/values.rs`), so a bad one is an error of the TOML
+//! deserializer, located at its span; what is left to the validator is ranges and cross-checks.
 
+mod values;
+
+use crate::pricing::Pricing;
+use crate::pricing::markets::Country;
+use crate::pricing::money::Money;
+use crate::rules::TemplateCategory;
+use crate::strategy::NoReply;
+use crate::time::{Date, SECOND, UtcOffset};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+pub use values::{ClockTime, Duration, LocalDateTime, Weekday, parse_duration};
+use values::{Parse, some_text, text, texts, variant};
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -47,7 +59,8 @@ pub struct RawReport {
     pub budget_percentile: Option<f64>,
     /// The pricing of the detailed views (spend over time, distributions, markets, the answer):
     /// one of `run.pricing`. Default: the first listed.
-    pub detail_pricing: Option<String>,
+    #[serde(default, deserialize_with = "some_text")]
+    pub detail_pricing: Option<Pricing>,
 }
 
 /// `[run]`.
@@ -55,17 +68,18 @@ pub struct RawReport {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawRun {
     /// First local date, `"YYYY-MM-DD"` (quoted).
-    pub start: String,
+    #[serde(deserialize_with = "text")]
+    pub start: Date,
     /// Length in days (default 30 when neither days nor months is given).
     pub days: Option<u32>,
     /// Length in calendar months (instead of days).
     pub months: Option<u32>,
     /// The business's time zone as a UTC offset, `"+05:30"`. Default `"+00:00"`.
-    #[serde(default = "utc")]
-    pub timezone: String,
+    #[serde(default, deserialize_with = "text")]
+    pub timezone: UtcOffset,
     /// Pricing models to compare: `auto` and/or model ids. Default `["auto"]`.
-    #[serde(default = "auto")]
-    pub pricing: Vec<String>,
+    #[serde(default = "auto", deserialize_with = "texts")]
+    pub pricing: Vec<Pricing>,
     /// Independent replications. Default 10.
     #[serde(default = "ten")]
     pub replications: u32,
@@ -74,11 +88,8 @@ pub struct RawRun {
     pub seed: u64,
 }
 
-fn utc() -> String {
-    "+00:00".into()
-}
-fn auto() -> Vec<String> {
-    vec!["auto".into()]
+fn auto() -> Vec<Pricing> {
+    vec![Pricing::Auto]
 }
 fn ten() -> u32 {
     10
@@ -92,17 +103,11 @@ fn thousand() -> u64 {
 fn yes() -> bool {
     true
 }
-fn zero_money() -> String {
-    "0".into()
-}
 fn share_one() -> f64 {
     1.0
 }
-fn marketing() -> String {
-    "marketing".into()
-}
-fn zero_duration() -> String {
-    "0s".into()
+fn marketing() -> TemplateCategory {
+    TemplateCategory::Marketing
 }
 
 /// `[business]`.
@@ -110,9 +115,11 @@ fn zero_duration() -> String {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawBusiness {
     /// Country of the business's own number (ISO code), for authentication-international.
-    pub country: Option<String>,
+    #[serde(default, deserialize_with = "some_text")]
+    pub country: Option<Country>,
     /// Date from which the business is eligible for authentication-international rates.
-    pub auth_international_from: Option<String>,
+    #[serde(default, deserialize_with = "some_text")]
+    pub auth_international_from: Option<Date>,
     /// Monthly free tier / allowance (rules 10, 16, 23). Default 1000; 0 switches it off.
     #[serde(default = "thousand")]
     pub free_tier: u64,
@@ -152,24 +159,18 @@ impl Default for RawBusiness {
 }
 
 /// `[business.fees]`: a provider's fees, reported apart from Meta's charges.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawFees {
     /// Per delivered outbound message, a decimal string. Default "0".
-    #[serde(default = "zero_money")]
-    pub per_outbound: String,
+    #[serde(default, deserialize_with = "text")]
+    pub per_outbound: Money,
     /// Per inbound message. Default "0".
-    #[serde(default = "zero_money")]
-    pub per_inbound: String,
+    #[serde(default, deserialize_with = "text")]
+    pub per_inbound: Money,
     /// Markup on Meta's charges, in percent. Default "0".
-    #[serde(default = "zero_money")]
-    pub markup_percent: String,
-}
-
-impl Default for RawFees {
-    fn default() -> RawFees {
-        RawFees { per_outbound: zero_money(), per_inbound: zero_money(), markup_percent: zero_money() }
-    }
+    #[serde(default, deserialize_with = "text")]
+    pub markup_percent: Money,
 }
 
 /// `[customers]`.
@@ -218,13 +219,13 @@ pub struct RawVisits {
 }
 
 fn one_minute() -> RawDist {
-    RawDist::Fixed { value: "1m".into() }
+    RawDist::Fixed { value: Duration(60 * SECOND) }
 }
 fn two_minutes() -> RawDist {
-    RawDist::Fixed { value: "2m".into() }
+    RawDist::Fixed { value: Duration(120 * SECOND) }
 }
 fn reply_delay() -> RawDist {
-    RawDist::Lognormal { median: "10m".into(), sigma: 1.0 }
+    RawDist::Lognormal { median: Duration(600 * SECOND), sigma: 1.0 }
 }
 
 impl Default for RawVisits {
@@ -267,33 +268,121 @@ impl Default for RawReply {
 }
 
 /// A distribution of durations: `{ kind = "lognormal", median = "10m", sigma = 1.0 }`.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "DistFields")]
 pub enum RawDist {
     /// Always `value`.
     Fixed {
         /// The duration.
-        value: String,
+        value: Duration,
     },
     /// Exponential with `mean`.
     Exponential {
         /// The mean.
-        mean: String,
+        mean: Duration,
     },
     /// Lognormal with `median` and log-scale `sigma`.
     Lognormal {
         /// The median.
-        median: String,
+        median: Duration,
         /// Standard deviation of the log.
         sigma: f64,
     },
     /// Uniform on [min, max].
     Uniform {
         /// Lowest.
-        min: String,
+        min: Duration,
         /// Highest.
-        max: String,
+        max: Duration,
     },
+}
+
+/// The kinds of [`RawDist`].
+#[derive(Clone, Copy, Debug)]
+enum DistKind {
+    Fixed,
+    Exponential,
+    Lognormal,
+    Uniform,
+}
+
+impl DistKind {
+    const ALL: [DistKind; 4] = [DistKind::Fixed, DistKind::Exponential, DistKind::Lognormal, DistKind::Uniform];
+
+    fn name(self) -> &'static str {
+        match self {
+            DistKind::Fixed => "fixed",
+            DistKind::Exponential => "exponential",
+            DistKind::Lognormal => "lognormal",
+            DistKind::Uniform => "uniform",
+        }
+    }
+}
+
+impl Parse for DistKind {
+    const EXPECTED: &'static str = "a distribution kind";
+    fn parse(text: &str) -> Result<DistKind, String> {
+        variant(text, &DistKind::ALL, DistKind::name)
+    }
+}
+
+/// Every kind's fields, read flat. serde's internally tagged enums buffer a variant's fields
+/// before reading them, which loses the span of a bad one; read flat, each field is typed by the
+/// TOML deserializer itself, then [`RawDist::try_from`] checks that they fit the kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a distribution like { kind = \"fixed\", value = \"1m\" }")]
+struct DistFields {
+    #[serde(deserialize_with = "text")]
+    kind: DistKind,
+    value: Option<Duration>,
+    mean: Option<Duration>,
+    median: Option<Duration>,
+    sigma: Option<f64>,
+    min: Option<Duration>,
+    max: Option<Duration>,
+}
+
+impl TryFrom<DistFields> for RawDist {
+    type Error = String;
+
+    fn try_from(f: DistFields) -> Result<RawDist, String> {
+        let given = [
+            ("value", f.value.is_some()),
+            ("mean", f.mean.is_some()),
+            ("median", f.median.is_some()),
+            ("sigma", f.sigma.is_some()),
+            ("min", f.min.is_some()),
+            ("max", f.max.is_some()),
+        ];
+        let (fields, dist): (&[&str], _) = match f.kind {
+            DistKind::Fixed => (&["value"], f.value.map(|value| RawDist::Fixed { value })),
+            DistKind::Exponential => (&["mean"], f.mean.map(|mean| RawDist::Exponential { mean })),
+            DistKind::Lognormal => (
+                &["median", "sigma"],
+                f.median.zip(f.sigma).map(|(median, sigma)| RawDist::Lognormal { median, sigma }),
+            ),
+            DistKind::Uniform => (&["min", "max"], f.min.zip(f.max).map(|(min, max)| RawDist::Uniform { min, max })),
+        };
+        no_other_fields(f.kind.name(), fields, &given)?;
+        dist.ok_or_else(|| missing_field(fields, &given))
+    }
+}
+
+/// Refuses a field that was given but that the kind does not have, in serde's words.
+fn no_other_fields(kind: &str, fields: &[&str], given: &[(&str, bool)]) -> Result<(), String> {
+    match given.iter().find(|(name, set)| *set && !fields.contains(name)) {
+        Some((extra, _)) => {
+            let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            Err(format!("unknown field `{extra}` for kind `{kind}`, expected {}", names.join(" and ")))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Names the first required field that was not given, in serde's words.
+fn missing_field(required: &[&str], given: &[(&str, bool)]) -> String {
+    let is_given = |f: &&str| given.iter().any(|(name, set)| name == f && *set);
+    format!("missing field `{}`", required.iter().find(|f| !is_given(f)).unwrap_or(&"kind"))
 }
 
 /// `[ads]`.
@@ -311,21 +400,21 @@ pub struct RawCampaign {
     /// Its name.
     pub name: String,
     /// Template category. Default marketing.
-    #[serde(default = "marketing")]
-    pub category: String,
-    /// First send, local `"YYYY-MM-DDTHH:MM"`.
-    pub first: String,
+    #[serde(default = "marketing", deserialize_with = "text")]
+    pub category: TemplateCategory,
+    /// First send, local `"YYYY-MM-DDTHH:MM"` (or RFC 3339 with an offset).
+    pub first: LocalDateTime,
     /// Repeat every (e.g. `"7d"`); default once.
-    pub every: Option<String>,
+    pub every: Option<Duration>,
     /// At most this many sends.
     pub count: Option<u32>,
     /// Share of customers in each send's audience. Default 1.
     #[serde(default = "share_one")]
     pub audience: f64,
     /// Sends spread uniformly over this long. Default 0s.
-    #[serde(default = "zero_duration")]
-    pub spread: String,
-    /// Follow-up messages to a customer who replies. Default 0.
+    #[serde(default)]
+    pub spread: Duration,
+    /// Follow-up messages to a customer who replies, at most 16. Default 0.
     #[serde(default)]
     pub follow_ups: u32,
     /// Delay of each follow-up after the reply. Default fixed 2m.
@@ -348,8 +437,8 @@ pub struct RawOrders {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawNotification {
     /// Delay after the order. Default 0s.
-    #[serde(default = "zero_duration")]
-    pub after: String,
+    #[serde(default)]
+    pub after: Duration,
     /// Must go out at once (never deferred). Default false.
     #[serde(default)]
     pub urgent: bool,
@@ -382,25 +471,21 @@ pub struct RawSupport {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawOfficeHours {
     /// Opening, local `"HH:MM"`.
-    pub from: String,
+    pub from: ClockTime,
     /// Closing, local `"HH:MM"`.
-    pub to: String,
+    pub to: ClockTime,
     /// Open days. Default Monday to Friday.
     #[serde(default = "weekdays")]
-    pub days: Vec<String>,
+    pub days: Vec<Weekday>,
 }
 
-fn weekdays() -> Vec<String> {
-    ["mon", "tue", "wed", "thu", "fri"].iter().map(|d| (*d).to_owned()).collect()
-}
-
-fn template() -> String {
-    "template".into()
+fn weekdays() -> Vec<Weekday> {
+    (0..5).map(Weekday).collect()
 }
 
 /// `[[strategy]]`: how the business chooses between template and free-form, and when to send.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "kebab-case", deny_unknown_fields)]
+#[serde(try_from = "StrategyFields")]
 pub enum RawStrategy {
     /// Free-form when the customer service window is open, a template otherwise.
     WindowCheck {
@@ -427,18 +512,111 @@ pub enum RawStrategy {
         /// Name in outputs.
         name: String,
         /// Category of the re-engagement template. Default: the held content's own category.
-        template: Option<String>,
+        template: Option<TemplateCategory>,
         /// How long to wait for the reply.
-        wait: String,
+        wait: Duration,
         /// `"template"` (send the content as templates) or `"drop"`. Default template.
-        #[serde(default = "template")]
-        if_no_reply: String,
+        if_no_reply: NoReply,
     },
     /// Non-urgent utility waits for the customer's next window, up to `max-wait`.
     DeferUtility {
         /// Name in outputs.
         name: String,
         /// Longest wait before sending a utility template anyway.
-        max_wait: String,
+        max_wait: Duration,
     },
+}
+
+/// The kinds of [`RawStrategy`].
+#[derive(Clone, Copy, Debug)]
+enum StrategyKind {
+    WindowCheck,
+    AlwaysTemplate,
+    FreeFormFirst,
+    DropLateSupport,
+    ReEngage,
+    DeferUtility,
+}
+
+impl StrategyKind {
+    const ALL: [StrategyKind; 6] = [
+        StrategyKind::WindowCheck,
+        StrategyKind::AlwaysTemplate,
+        StrategyKind::FreeFormFirst,
+        StrategyKind::DropLateSupport,
+        StrategyKind::ReEngage,
+        StrategyKind::DeferUtility,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            StrategyKind::WindowCheck => "window-check",
+            StrategyKind::AlwaysTemplate => "always-template",
+            StrategyKind::FreeFormFirst => "free-form-first",
+            StrategyKind::DropLateSupport => "drop-late-support",
+            StrategyKind::ReEngage => "re-engage",
+            StrategyKind::DeferUtility => "defer-utility",
+        }
+    }
+}
+
+impl Parse for StrategyKind {
+    const EXPECTED: &'static str = "a strategy kind";
+    fn parse(text: &str) -> Result<StrategyKind, String> {
+        variant(text, &StrategyKind::ALL, StrategyKind::name)
+    }
+}
+
+/// Every kind's fields, read flat for the reason given at [`DistFields`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", expecting = "a strategy with a name and a kind")]
+struct StrategyFields {
+    name: String,
+    #[serde(deserialize_with = "text")]
+    kind: StrategyKind,
+    #[serde(default, deserialize_with = "some_text")]
+    template: Option<TemplateCategory>,
+    wait: Option<Duration>,
+    #[serde(default, deserialize_with = "some_text")]
+    if_no_reply: Option<NoReply>,
+    max_wait: Option<Duration>,
+}
+
+impl TryFrom<StrategyFields> for RawStrategy {
+    type Error = String;
+
+    fn try_from(f: StrategyFields) -> Result<RawStrategy, String> {
+        let given = [
+            ("name", true),
+            ("template", f.template.is_some()),
+            ("wait", f.wait.is_some()),
+            ("if-no-reply", f.if_no_reply.is_some()),
+            ("max-wait", f.max_wait.is_some()),
+        ];
+        let name = f.name;
+        // The kind's fields, those it requires, and the strategy if they are given.
+        let (fields, required, strategy): (&[&str], &[&str], _) = match f.kind {
+            StrategyKind::WindowCheck => (&["name"], &[], Some(RawStrategy::WindowCheck { name })),
+            StrategyKind::AlwaysTemplate => (&["name"], &[], Some(RawStrategy::AlwaysTemplate { name })),
+            StrategyKind::FreeFormFirst => (&["name"], &[], Some(RawStrategy::FreeFormFirst { name })),
+            StrategyKind::DropLateSupport => (&["name"], &[], Some(RawStrategy::DropLateSupport { name })),
+            StrategyKind::ReEngage => (
+                &["name", "template", "wait", "if-no-reply"],
+                &["wait"],
+                f.wait.map(|wait| RawStrategy::ReEngage {
+                    name,
+                    template: f.template,
+                    wait,
+                    if_no_reply: f.if_no_reply.unwrap_or(NoReply::Template),
+                }),
+            ),
+            StrategyKind::DeferUtility => (
+                &["name", "max-wait"],
+                &["max-wait"],
+                f.max_wait.map(|max_wait| RawStrategy::DeferUtility { name, max_wait }),
+            ),
+        };
+        no_other_fields(f.kind.name(), fields, &given)?;
+        strategy.ok_or_else(|| missing_field(required, &given))
+    }
 }

@@ -4,7 +4,8 @@
 use crate::support::{Recorded, bill_csv, book, book_with_tiers};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use wasim::log::bill::{BillOptions, ProviderFees};
+use wasim::log::bill::BillOptions;
+use wasim::pricing::fees::ProviderFees;
 use wasim::pricing::money::Money;
 use wasim::pricing::{Pricing, RateBook};
 use wasim::rules::{Outcome, Settings};

@@ -646,3 +646,63 @@ fn re_engagement_costs_what_the_rules_say() {
         assert_eq!(f(&t["messages_mean"]["dropped_by_strategy"]), dropped);
     }
 }
+
+/// `validate` and `run` fail with exit code 2 and one line of error, which is returned.
+fn refused(dir: &Path, scenario: &Path) -> Vec<String> {
+    let out = dir.join("out");
+    let validate = wasim().arg("validate").arg(scenario).output().unwrap();
+    let run = wasim().arg("run").arg(scenario).arg("--quiet").arg("--out").arg(&out).output().unwrap();
+    [("validate", validate), ("run", run)]
+        .into_iter()
+        .map(|(cmd, output)| {
+            let err = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_eq!(output.status.code(), Some(2), "{cmd}: {err}");
+            assert_eq!(err.trim().lines().count(), 1, "{cmd}: one line: {err}");
+            err
+        })
+        .collect()
+}
+
+/// The engine numbers a reply's follow-ups in four bits: more than 16 is refused, located and
+/// naming the maximum, instead of being cut to 16 without a word.
+#[test]
+fn follow_ups_above_the_maximum_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[run]\nstart = \"2026-01-01\"\n[customers]\ncountries = { IN = 1.0 }\n[[campaign]]\nname = \"offer\"\nfirst = \"2026-01-02T10:00\"\nevery = \"7d\"\nfollow-ups = 40\n";
+    let s = write(dir.path(), "scenario.toml", text);
+    for err in refused(dir.path(), &s) {
+        assert!(
+            err.contains(
+                "scenario.toml:9:14: campaign[0].follow-ups: expected at most 16 follow-ups per reply, found 40"
+            ),
+            "{err}"
+        );
+    }
+    // The maximum itself is fine.
+    let ok = write(dir.path(), "ok.toml", &text.replace("= 40", "= 16"));
+    wasim().arg("validate").arg(&ok).assert().success();
+}
+
+/// A scenario's tier table is checked against the cards in use as `wasim bill --tiers` checks it:
+/// a misspelt market would otherwise keep the list rate without a word.
+#[test]
+fn scenario_tiers_naming_a_market_on_no_card_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tiers.csv", "market,category,from,rate\nIndai,utility,1000,0.0001\n");
+    let s = write(
+        dir.path(),
+        "tiers.toml",
+        "[run]\nstart = \"2026-01-01\"\n[business]\ntiers = \"tiers.csv\"\n[customers]\ncountries = { IN = 1.0 }\n",
+    );
+    for err in refused(dir.path(), &s) {
+        assert!(err.contains("tiers.toml:4:9: business.tiers: tiers.csv: market `Indai` is on no rate card"), "{err}");
+    }
+    // `wasim bill --tiers` refuses the same table.
+    write(dir.path(), "log.csv", "time,customer,direction,type,category,country\n");
+    let output = wasim().current_dir(dir.path()).args(["bill", "log.csv", "--tiers", "tiers.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("tiers.csv: market `Indai` is on no rate card"));
+    // Spelt right, it is accepted.
+    write(dir.path(), "tiers.csv", "market,category,from,rate\nIndia,utility,1000,0.0001\n");
+    wasim().arg("validate").arg(&s).assert().success();
+}

@@ -23,7 +23,8 @@ use std::io::Cursor;
 
 use chrono::{DateTime, Duration, SecondsFormat};
 use wasim::log::Row;
-use wasim::log::bill::{Bill, BillError, BillOptions, DecisionSink, Priced, ProviderFees, bill_log};
+use wasim::log::bill::{Bill, BillError, BillOptions, DecisionSink, Priced, bill_log};
+use wasim::pricing::fees::ProviderFees;
 use wasim::pricing::money::Money;
 use wasim::pricing::tiers::TierTable;
 use wasim::pricing::{Pricing, RateBook};
