@@ -19,10 +19,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
-use wasim::log::bill::NoDecisions;
-use wasim::pricing::Model;
-use wasim::time::UtcOffset;
-use wasim::{BillOptions, Pricing, ProviderFees, RateBook, Settings, bill_log};
+use wasim::{BillOptions, Model, NoDecisions, Pricing, ProviderFees, RateBook, Settings, UtcOffset, bill_log};
 
 /// The business's time zone in the generated logs (India).
 const OFFSET_SECS: i64 = 5 * 3600 + 1800;
@@ -121,7 +118,7 @@ fn child(log: &str, model: &str) {
     let model = Model::from_id(model).expect("a model id");
     let mut settings = Settings::new(Pricing::Fixed(model));
     settings.offset = UtcOffset(i32::try_from(OFFSET_SECS).expect("small"));
-    let options = BillOptions { settings, allowance: 1_000, fees: ProviderFees::default() };
+    let options = BillOptions { settings, free_tier: 1_000, fees: ProviderFees::default() };
     let open = || File::open(log).map(|f| BufReader::with_capacity(1 << 20, f));
     let (started, cpu_started) = (Instant::now(), cpu_seconds());
     let bill = bill_log(open, &book, &options, &mut NoDecisions).expect("the generated log bills");

@@ -18,8 +18,7 @@
 
 use std::path::Path;
 use std::time::Instant;
-use wasim::engine;
-use wasim::scenario::Scenario;
+use wasim::Scenario;
 
 /// CPU time of the whole process so far (every thread), in seconds.
 fn cpu_seconds() -> f64 {
@@ -42,11 +41,11 @@ fn time_runs(s: &Scenario, threads: usize) -> Option<(f64, f64, u64)> {
             return None;
         }
     };
-    let _ = pool.install(|| engine::run(s, 0, &|_| {}));
+    let _ = pool.install(|| wasim::run(s, 0, &|_| {}));
     let (mut wall, mut cpu, mut events) = (f64::INFINITY, f64::INFINITY, 0);
     for _ in 0..3 {
         let (start, cpu_start) = (Instant::now(), cpu_seconds());
-        match pool.install(|| engine::run(s, 0, &|_| {})) {
+        match pool.install(|| wasim::run(s, 0, &|_| {})) {
             Ok(r) => events = r.events,
             Err(e) => {
                 eprintln!("run failed: {e}");

@@ -21,7 +21,7 @@ use crate::pricing::ledger::Billable;
 use crate::pricing::ledger::deferred::{Counted, DeferredLedger, Provisional};
 use crate::pricing::markets::{Country, MarketId};
 use crate::pricing::money::Money;
-use crate::pricing::{Model, Pricing};
+use crate::pricing::{MissingRate, Model, Pricing};
 use crate::rules::{Context, Conversations, Message, MessageKind, Outcome, Reason, Settings, Status, Windows};
 use crate::scenario::{MAX_PRICINGS, Scenario};
 use crate::strategy::{Content, Route, Strategy};
@@ -219,10 +219,13 @@ impl RunResult {
     }
 }
 
-/// A run that cannot complete: a rate a rule needs is missing.
+/// Why a run cannot complete.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct RunError(pub String);
+pub enum RunError {
+    /// A rate that a rule needs is missing from the card in force (rule 25).
+    #[error(transparent)]
+    MissingRate(#[from] MissingRate),
+}
 
 /// Runs a scenario: its replications of its customers, the first `trace` customers of
 /// replication 0 logged. `progress` is called with the number of customers just finished.
@@ -269,7 +272,7 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
     for strategy in p.strategies {
         let mut settled = Vec::with_capacity(strategy.pricings.len());
         for (mut tally, ledger) in strategy.pricings {
-            ledger.settle(&mut tally, &plan.s.business.book.tiers).map_err(RunError)?;
+            ledger.settle(&mut tally, &plan.s.business.book.tiers)?;
             settled.push(tally);
         }
         tallies.push(settled);

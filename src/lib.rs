@@ -1,27 +1,58 @@
 //! wasim: a discrete-event simulator and exact biller of WhatsApp Business Platform messaging.
 //!
-//! The rules ([`rules`]) and pricing ([`pricing`]) are pure functions over plain data: one
-//! customer's state takes one message and returns a decision; the business's month ledger then
-//! applies allowances and volume tiers. [`log`] reads message logs and bills them with that same
-//! core.
+//! The library does what the `wasim` command line does, and the command line is a thin layer
+//! over exactly these items:
+//!
+//! - **Simulate**: [`Scenario::load`] reads and validates a scenario; [`run`] simulates it into a
+//!   [`RunResult`], read per replication, strategy and pricing ([`RunResult::tally`],
+//!   [`Replication::traffic`]); [`run_files`] turns a run into its output files (`summary.json`,
+//!   the CSVs, charts and `report.html`), [`write_dir`] writes them atomically and
+//!   [`summary_table`] is the one-screen summary.
+//! - **Bill**: [`bill_log`] prices a message log with a [`RateBook`] (the bundled cards, with the
+//!   user's own through [`RateBook::with_user_files`]) and [`BillOptions`] into a [`Bill`]; every
+//!   decision goes to a [`DecisionSink`]: [`NoDecisions`], [`DecisionsCsv`] (the decisions file)
+//!   or [`Timelines`] (`wasim explain`).
+//! - The values they speak in: [`Pricing`] and [`Model`], [`Money`], [`Country`], [`Date`],
+//!   [`Time`], [`UtcOffset`], and a message's [`Decision`] and its [`Reason`].
+//!
+//! Everything else is private to the crate. `docs/architecture.md` says how data flows through
+//! the modules (scenario → behaviour → engine → rules and pricing → tally → outputs) and where
+//! each kind of change goes.
 
-pub mod behaviour;
-pub mod engine;
-pub mod event;
+mod behaviour;
+mod engine;
+mod event;
 mod hash;
-pub mod log;
-pub mod output;
-pub mod pricing;
-pub mod report;
-pub mod rules;
-pub mod run_output;
-pub mod scenario;
-pub mod stats;
-pub mod strategy;
-pub mod tally;
-pub mod time;
+mod log;
+mod output;
+mod pricing;
+mod report;
+mod rules;
+mod run_output;
+mod scenario;
+mod stats;
+mod strategy;
+mod tally;
+mod time;
 
-pub use log::bill::{Bill, BillOptions, Biller, bill_log};
+// Simulating a scenario.
+pub use engine::{RunError, RunResult, run};
+pub use output::{OutputError, write_dir};
+pub use run_output::{RunInfo, render as run_files, table as summary_table};
+pub use scenario::{Scenario, ScenarioError};
+pub use tally::{Charges, PricingTally, Replication, Traffic};
+
+// Billing a message log.
+pub use log::bill::{Bill, BillError, BillOptions, DecisionSink, NoDecisions, Priced, bill_log};
+pub use log::decisions::DecisionsCsv;
+pub use log::explain::Timelines;
+pub use log::{LogError, Row};
+
+// Prices and the values rules speak in.
 pub use pricing::fees::ProviderFees;
-pub use pricing::{Model, Pricing, RateBook};
-pub use rules::{Customer, Decision, Message, MessageKind, Settings, TemplateCategory};
+pub use pricing::listing::bundled_cards;
+pub use pricing::markets::Country;
+pub use pricing::money::Money;
+pub use pricing::{MissingRate, Model, Pricing, RateBook, TableError, UserFile, UserFilesError};
+pub use rules::{Decision, MessageKind, Outcome, Reason, Settings, TemplateCategory};
+pub use time::{Date, Time, UtcOffset};

@@ -7,17 +7,11 @@ use std::fs;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wasim::log::bill::{BillOptions, NoDecisions, bill_log};
-use wasim::log::decisions::DecisionsCsv;
-use wasim::log::explain::Timelines;
-use wasim::pricing::fees::ProviderFees;
-use wasim::pricing::markets::Country;
-use wasim::pricing::money::Money;
-use wasim::pricing::{Pricing, RateBook, UserFile, UserFilesError};
-use wasim::rules::Settings;
-use wasim::run_output::{self, RunInfo};
-use wasim::scenario::Scenario;
-use wasim::time::{Date, UtcOffset};
+use wasim::{
+    BillError, BillOptions, Country, Date, DecisionsCsv, Money, NoDecisions, Pricing, ProviderFees, RateBook, RunInfo,
+    Scenario, Settings, Time, Timelines, UserFile, UserFilesError, UtcOffset, bill_log, bundled_cards, run_files,
+    summary_table, write_dir,
+};
 
 /// wasim: simulate and bill WhatsApp Business Platform messaging.
 #[derive(Parser)]
@@ -30,59 +24,68 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Price a message log (CSV: time,customer,direction,type,category,country[,status]).
-    Bill {
-        /// The message log; `-` reads standard input.
-        log: PathBuf,
-        #[command(flatten)]
-        pricing: PricingArgs,
-        /// Also write one row per message with its decision and reason to this CSV file.
-        #[arg(long, value_name = "OUT.csv")]
-        decisions: Option<PathBuf>,
-        /// Print the bill as one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
+    Bill(BillArgs),
     /// Print each customer's timeline: windows, what each message opened, its cost and why.
-    Explain {
-        /// The message log; `-` reads standard input.
-        log: PathBuf,
-        #[command(flatten)]
-        pricing: PricingArgs,
-    },
+    Explain(ExplainArgs),
     /// List the bundled rate cards, their dates, markets and provenance.
     Rates,
     /// Simulate a scenario: cost per strategy and pricing model, with its uncertainty.
-    Run {
-        /// The scenario (TOML; see docs/scenario.md).
-        scenario: PathBuf,
-        /// Output directory (default output/<scenario name>/); replaced atomically.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Replications (overrides the scenario's run.replications).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-        replications: Option<u32>,
-        /// Root seed (overrides the scenario's run.seed).
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
-        /// Also write the message log of the first N customers of replication 0, per strategy
-        /// (trace-<strategy>.csv, the `wasim bill` format).
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        trace: u64,
-        /// No progress bar.
-        #[arg(long)]
-        quiet: bool,
-        /// Skip the charts and report.html (write only the data files).
-        #[arg(long)]
-        no_report: bool,
-    },
+    Run(RunArgs),
     /// Check a scenario without running it.
     Validate {
         /// The scenario (TOML).
         scenario: PathBuf,
     },
+}
+
+#[derive(Args)]
+struct BillArgs {
+    /// The message log; `-` reads standard input.
+    log: PathBuf,
+    #[command(flatten)]
+    pricing: PricingArgs,
+    /// Also write one row per message with its decision and reason to this CSV file.
+    #[arg(long, value_name = "OUT.csv")]
+    decisions: Option<PathBuf>,
+    /// Print the bill as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The message log; `-` reads standard input.
+    log: PathBuf,
+    #[command(flatten)]
+    pricing: PricingArgs,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The scenario (TOML; see docs/scenario.md).
+    scenario: PathBuf,
+    /// Output directory (default output/<scenario name>/); replaced atomically.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications (overrides the scenario's run.replications).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Root seed (overrides the scenario's run.seed).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Also write the message log of the first N customers of replication 0, per strategy
+    /// (trace-<strategy>.csv, the `wasim bill` format).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    trace: u64,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Skip the charts and report.html (write only the data files).
+    #[arg(long)]
+    no_report: bool,
 }
 
 #[derive(Args)]
@@ -155,7 +158,7 @@ impl PricingArgs {
                 auth_international_from: self.auth_international_from,
                 us_marketing_pause: false,
             },
-            allowance: self.free_tier,
+            free_tier: self.free_tier,
             fees: ProviderFees { per_outbound: self.fee_out, per_inbound: self.fee_in, markup_percent: self.markup },
         })
     }
@@ -205,98 +208,130 @@ fn log_source(path: &Path) -> Result<impl Fn() -> std::io::Result<Box<dyn Read>>
     })
 }
 
+/// A billing error as the user reads it: in the log, or in the decisions file being written.
+fn located(e: BillError, log: &Path, decisions: Option<&Path>) -> anyhow::Error {
+    match (e, decisions) {
+        (BillError::Decisions(e), Some(path)) => anyhow!(e).context(format!("cannot write {}", path.display())),
+        (e, _) => anyhow!(e).context(log.display().to_string()),
+    }
+}
+
+/// `wasim bill`.
+fn bill(args: BillArgs) -> Result<()> {
+    let options = args.pricing.options()?;
+    let book = args.pricing.book()?;
+    let open = log_source(&args.log)?;
+    let decisions = args.decisions.as_deref();
+    let bill = match decisions {
+        Some(path) => {
+            let mut sink = DecisionsCsv::create(path, &book, options.settings.offset)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let bill = bill_log(&open, &book, &options, &mut sink).map_err(|e| located(e, &args.log, decisions))?;
+            sink.commit().with_context(|| format!("cannot write {}", path.display()))?;
+            bill
+        }
+        None => bill_log(&open, &book, &options, &mut NoDecisions).map_err(|e| located(e, &args.log, None))?,
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &bill.to_json(&book, &options))?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", bill.to_text(&book, &options))?;
+    }
+    Ok(())
+}
+
+/// `wasim explain`.
+fn explain(args: ExplainArgs) -> Result<()> {
+    let options = args.pricing.options()?;
+    let book = args.pricing.book()?;
+    let open = log_source(&args.log)?;
+    let mut timelines = Timelines::default();
+    let bill = bill_log(&open, &book, &options, &mut timelines).map_err(|e| located(e, &args.log, None))?;
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", timelines.render(&book, options.settings.offset))?;
+    writeln!(out, "Total Meta charges: {} {}", book.currency(), bill.total_cost())?;
+    Ok(())
+}
+
+/// `wasim rates`.
+fn rates() -> Result<()> {
+    let book = RateBook::bundled()?;
+    print!("{}", bundled_cards(&book));
+    Ok(())
+}
+
+/// A progress bar on a terminal's standard error, or none.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} customers, {eta} left") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// `wasim run`.
+fn simulate(args: RunArgs) -> Result<()> {
+    let mut s = Scenario::load(&args.scenario)?;
+    if let Some(r) = args.replications {
+        s.run.replications = r;
+    }
+    if let Some(seed) = args.seed {
+        s.run.seed = seed;
+    }
+    let threads = args
+        .threads
+        .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), usize::from);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let bar = progress_bar(s.customers.count * u64::from(s.run.replications), args.quiet);
+    let started = std::time::Instant::now();
+    let started_utc = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    let result = pool
+        .install(|| wasim::run(&s, args.trace, &|n| bar.inc(n)))
+        .with_context(|| args.scenario.display().to_string())?;
+    bar.finish_and_clear();
+    let info = RunInfo {
+        threads,
+        started_utc: Time::from_secs(started_utc).display(UtcOffset(0)),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let report = !args.no_report;
+    let files = run_files(&s, &result, &info, report)?;
+    let dir = args.out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    write_dir(&dir, &files)?;
+    print!("{}", summary_table(&s, &result, &dir, report));
+    Ok(())
+}
+
+/// `wasim validate`.
+fn validate(scenario: &Path) -> Result<()> {
+    let s = Scenario::load(scenario)?;
+    println!(
+        "{}: valid: {} customers, {} days from {}, {} replications, pricing {}, strategies {}",
+        scenario.display(),
+        s.customers.count,
+        s.period.days,
+        s.period.start,
+        s.run.replications,
+        s.pricings.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "),
+        s.strategies.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Bill { log, pricing, decisions, json } => {
-            let options = pricing.options()?;
-            let book = pricing.book()?;
-            let open = log_source(&log)?;
-            let name = log.display().to_string();
-            let bill = match &decisions {
-                Some(path) => {
-                    let mut sink = DecisionsCsv::create(path, &book, options.settings.offset)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    let bill = bill_log(&open, &book, &options, &mut sink).map_err(|e| anyhow!("{name}: {e}"))?;
-                    sink.commit().with_context(|| format!("cannot write {}", path.display()))?;
-                    bill
-                }
-                None => bill_log(&open, &book, &options, &mut NoDecisions).map_err(|e| anyhow!("{name}: {e}"))?,
-            };
-            let mut out = std::io::stdout().lock();
-            if json {
-                serde_json::to_writer_pretty(&mut out, &bill.to_json(&book, &options))?;
-                writeln!(out)?;
-            } else {
-                write!(out, "{}", bill.to_text(&book, &options))?;
-            }
-        }
-        Command::Explain { log, pricing } => {
-            let options = pricing.options()?;
-            let book = pricing.book()?;
-            let open = log_source(&log)?;
-            let mut timelines = Timelines::default();
-            let bill =
-                bill_log(&open, &book, &options, &mut timelines).map_err(|e| anyhow!("{}: {e}", log.display()))?;
-            let mut out = std::io::stdout().lock();
-            write!(out, "{}", timelines.render(&book, options.settings.offset))?;
-            writeln!(out, "Total Meta charges: {} {}", book.currency(), bill.total_cost())?;
-        }
-        Command::Rates => {
-            let book = RateBook::bundled().map_err(|e| anyhow!(e))?;
-            print!("{}", wasim::pricing::listing::bundled_cards(&book));
-        }
-        Command::Run { scenario, out, replications, seed, threads, trace, quiet, no_report } => {
-            let mut s = Scenario::load(&scenario)?;
-            if let Some(r) = replications {
-                s.run.replications = r;
-            }
-            if let Some(seed) = seed {
-                s.run.seed = seed;
-            }
-            let threads = threads
-                .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), usize::from);
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-            let total = s.customers.count * u64::from(s.run.replications);
-            let bar = if quiet || !std::io::stderr().is_terminal() {
-                ProgressBar::hidden()
-            } else {
-                let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-                if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} customers, {eta} left") {
-                    bar.set_style(style);
-                }
-                bar
-            };
-            let started = std::time::Instant::now();
-            let started_utc = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-            let result = pool
-                .install(|| wasim::engine::run(&s, trace, &|n| bar.inc(n)))
-                .map_err(|e| anyhow!("{}: {e}", scenario.display()))?;
-            bar.finish_and_clear();
-            let info = RunInfo {
-                threads,
-                started_utc: wasim::time::Time::from_secs(started_utc).display(UtcOffset(0)),
-                seconds: started.elapsed().as_secs_f64(),
-            };
-            let files = run_output::render(&s, &result, &info, !no_report)?;
-            let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
-            wasim::output::write_dir(&dir, &files)?;
-            print!("{}", run_output::table(&s, &result, &dir, !no_report));
-        }
-        Command::Validate { scenario } => {
-            let s = Scenario::load(&scenario)?;
-            println!(
-                "{}: valid: {} customers, {} days from {}, {} replications, pricing {}, strategies {}",
-                scenario.display(),
-                s.customers.count,
-                s.period.days,
-                s.period.start,
-                s.run.replications,
-                s.pricings.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "),
-                s.strategies.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
-            );
-        }
+        Command::Bill(args) => bill(args)?,
+        Command::Explain(args) => explain(args)?,
+        Command::Rates => rates()?,
+        Command::Run(args) => simulate(args)?,
+        Command::Validate { scenario } => validate(&scenario)?,
     }
     Ok(ExitCode::SUCCESS)
 }

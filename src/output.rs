@@ -79,16 +79,6 @@ impl Drop for AtomicFile {
     }
 }
 
-/// Writes a whole file atomically.
-///
-/// # Errors
-/// I/O errors.
-pub fn write_atomic(dest: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut f = AtomicFile::create(dest)?;
-    f.write_all(contents)?;
-    f.commit()
-}
-
 /// The files of a run, by name.
 pub type Files = Vec<(String, Vec<u8>)>;
 

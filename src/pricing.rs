@@ -1,6 +1,7 @@
 //! Pricing: the five pricing models, rate cards chosen by date, markets, volume tiers, money and
 //! the business's month ledger. Pure data and arithmetic: no I/O, no clock.
 
+mod errors;
 pub mod fees;
 pub mod ledger;
 pub mod listing;
@@ -15,6 +16,8 @@ use money::Money;
 use rate_card::{CardId, Column, RateCard, RateGap};
 use std::fmt;
 use tiers::TierTable;
+
+pub use errors::{MissingRate, TableError};
 
 /// A pricing model of the WhatsApp Business Platform, named by its id in rules.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -312,19 +315,19 @@ pub enum UserFilesError {
         name: String,
     },
     /// A malformed card, or one in another currency than the rest.
-    #[error("{message}")]
+    #[error("{error}")]
     Card {
         /// Its place among the cards.
         index: usize,
-        /// What is wrong, naming the file, line and column.
-        message: String,
+        /// What is wrong, located in the file.
+        error: TableError,
     },
     /// A malformed tier table, or one naming a market that no card in use lists.
-    #[error("{0}")]
-    Tiers(String),
+    #[error(transparent)]
+    Tiers(TableError),
     /// The bundled data are malformed (a test guards against it).
-    #[error("{0}")]
-    Bundled(String),
+    #[error(transparent)]
+    Bundled(TableError),
 }
 
 /// Every rate card in use, the market mapping and the tier table: all that prices a message.
@@ -345,7 +348,7 @@ impl RateBook {
     ///
     /// # Errors
     /// Only if the bundled data were malformed (a test guards against that).
-    pub fn bundled() -> Result<RateBook, String> {
+    pub fn bundled() -> Result<RateBook, TableError> {
         let mut book = RateBook {
             markets: Markets::from_csv(BUNDLED_MARKETS)?,
             cards: Vec::new(),
@@ -353,7 +356,8 @@ impl RateBook {
             tiers: TierTable::default(),
         };
         for card in BUNDLED_CARDS {
-            let (model, date) = card_file_name(card.file).ok_or("bundled card misnamed")?;
+            let (model, date) =
+                card_file_name(card.file).ok_or_else(|| TableError::file(card.file, "a bundled card misnamed"))?;
             book.add_card_csv(card.text, model, date, "bundled")?;
         }
         Ok(book)
@@ -388,7 +392,7 @@ impl RateBook {
                 }
                 (None, None) => return Err(UserFilesError::Unnamed { index, name: card.name.to_owned() }),
             };
-            added.map_err(|message| UserFilesError::Card { index, message })?;
+            added.map_err(|error| UserFilesError::Card { index, error })?;
         }
         if let Some(file) = tiers {
             let table = TierTable::from_csv(file.text, file.name, &mut book.markets).map_err(UserFilesError::Tiers)?;
@@ -400,15 +404,24 @@ impl RateBook {
     /// Adds a card; a card of the same model and date replaces the earlier one.
     ///
     /// # Errors
-    /// A message naming the line and column of the first problem, or a currency mismatch.
-    pub fn add_card_csv(&mut self, text: &str, model: Model, effective: Date, source: &str) -> Result<CardId, String> {
+    /// The first problem, located by line and column, or a currency mismatch.
+    pub fn add_card_csv(
+        &mut self,
+        text: &str,
+        model: Model,
+        effective: Date,
+        source: &str,
+    ) -> Result<CardId, TableError> {
         let card = RateCard::from_csv(text, model, effective, source, &mut self.markets)?;
         if let Some(other) = self.cards().find(|c| c.model != model || c.effective != effective)
             && other.currency != card.currency
         {
-            return Err(format!(
-                "{source}: currency {} differs from {} on the other cards; use one currency throughout",
-                card.currency, other.currency
+            return Err(TableError::file(
+                source,
+                format!(
+                    "currency {} differs from {} on the other cards; use one currency throughout",
+                    card.currency, other.currency
+                ),
             ));
         }
         let ids = &mut self.by_model[model.index()];
@@ -416,7 +429,7 @@ impl RateBook {
             self.cards[usize::from(existing.0)] = card;
             return Ok(existing);
         }
-        let id = CardId(u16::try_from(self.cards.len()).map_err(|_| "too many rate cards")?);
+        let id = CardId(u16::try_from(self.cards.len()).map_err(|_| TableError::file(source, "too many rate cards"))?);
         self.cards.push(card);
         ids.push((effective, id));
         ids.sort_by_key(|(date, _)| *date);
@@ -428,12 +441,15 @@ impl RateBook {
     ///
     /// # Errors
     /// The first market no card lists.
-    pub fn set_tiers(&mut self, tiers: TierTable, source: &str) -> Result<(), String> {
+    pub fn set_tiers(&mut self, tiers: TierTable, source: &str) -> Result<(), TableError> {
         for market in tiers.markets() {
             if !self.cards().any(|card| card.markets().any(|m| m == market)) {
-                return Err(format!(
-                    "{source}: market `{}` is on no rate card in use; check its spelling against `wasim rates` and the cards",
-                    self.markets.name(market)
+                return Err(TableError::file(
+                    source,
+                    format!(
+                        "market `{}` is on no rate card in use; check its spelling against `wasim rates` and the cards",
+                        self.markets.name(market)
+                    ),
                 ));
             }
         }
@@ -502,33 +518,18 @@ impl RateBook {
         (Some(id), rate)
     }
 
-    /// A one-line explanation of a missing rate, naming market, category and card.
+    /// The error of a missing rate a rule needs, naming market, category and card.
     #[must_use]
-    pub fn describe_gap(
+    pub fn missing_rate(
         &self,
         gap: RateGap,
         model: Model,
         card: Option<CardId>,
         market: MarketId,
         category: BillCategory,
-    ) -> String {
-        let market = self.markets.name(market);
-        match (gap, card) {
-            (RateGap::NoCard, _) | (_, None) => format!(
-                "no rate card for {model}{}: pass one with --rates (market {market}, category {category})",
-                if model == Model::Template2018 { " (wasim bundles none for it)" } else { "" }
-            ),
-            (RateGap::MarketNotListed, Some(id)) => format!(
-                "rate card {} ({}) does not list market {market}; needed for category {category}",
-                self.card(id).name(),
-                self.card(id).source
-            ),
-            (RateGap::Empty, Some(id)) => format!(
-                "rate card {} ({}) has no {category} rate for market {market} (the cell is empty)",
-                self.card(id).name(),
-                self.card(id).source
-            ),
-        }
+    ) -> MissingRate {
+        let card = card.map(|id| (self.card(id).name(), self.card(id).source.clone()));
+        MissingRate { gap, model, card, market: self.markets.name(market).to_owned(), category }
     }
 }
 
@@ -615,7 +616,10 @@ mod tests {
                 .is_ok()
         );
         let e = RateBook::with_user_files(&[], None, Some(tiers("market,category,from,rate\nIndai,utility,2,0.001\n")));
-        assert!(matches!(&e, Err(UserFilesError::Tiers(m)) if m.starts_with("tiers.csv: market `Indai`")), "{e:?}");
+        assert!(
+            matches!(&e, Err(UserFilesError::Tiers(m)) if m.to_string().starts_with("tiers.csv: market `Indai`")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Amount {
     }
 
     /// An amount summed exactly: the tables print its decimal, every digit.
-    #[must_use]
+    #[cfg(test)]
     pub fn exact(money: crate::pricing::money::Money) -> Amount {
         Amount { value: money.as_f64(), exact: Some(money.to_string()) }
     }
@@ -155,7 +155,7 @@ pub enum FreeReason {
     /// Inside an open conversation (rules 9, 13, 14, 18).
     OpenConversation,
     /// Within a monthly free tier or allowance (rules 10, 16, 23).
-    Allowance,
+    FreeTier,
     /// Free-form messages are not charged under this model (rules 6 and 19).
     FreeForm,
     /// Service conversations are free from 2024-11-01 (rule 16).
@@ -168,7 +168,7 @@ impl FreeReason {
         FreeReason::ServiceWindow,
         FreeReason::EntryPoint,
         FreeReason::OpenConversation,
-        FreeReason::Allowance,
+        FreeReason::FreeTier,
         FreeReason::FreeForm,
         FreeReason::ServiceConversation,
     ];
@@ -180,7 +180,7 @@ impl FreeReason {
             FreeReason::ServiceWindow => "Free: inside the customer service window",
             FreeReason::EntryPoint => "Free: entry point (ad or Page button)",
             FreeReason::OpenConversation => "Free: inside an open conversation",
-            FreeReason::Allowance => "Free: monthly allowance or free tier",
+            FreeReason::FreeTier => "Free: monthly allowance or free tier",
             FreeReason::FreeForm => "Free: free-form not charged",
             FreeReason::ServiceConversation => "Free: service conversation (from 2024-11-01)",
         }
@@ -193,7 +193,7 @@ impl FreeReason {
             FreeReason::ServiceWindow => "Service window",
             FreeReason::EntryPoint => "Entry point",
             FreeReason::OpenConversation => "Open conversation",
-            FreeReason::Allowance => "Allowance",
+            FreeReason::FreeTier => "Allowance",
             FreeReason::FreeForm => "Free-form",
             FreeReason::ServiceConversation => "Service conversation",
         }
@@ -237,7 +237,7 @@ impl PaidOrFree {
             | R::FreeFormInsideOpenConversation
             | R::InsideCarriedUtilityConversation => PaidOrFree::Free(FreeReason::OpenConversation),
             R::ServiceConversationFree => PaidOrFree::Free(FreeReason::ServiceConversation),
-            R::FreeByAllowance(_) => PaidOrFree::Free(FreeReason::Allowance),
+            R::WithinFreeTier(_) => PaidOrFree::Free(FreeReason::FreeTier),
             R::ChargedTemplate
             | R::OpensUserInitiated
             | R::OpensBusinessInitiated

@@ -15,7 +15,7 @@ mod windows;
 pub use conversations::Conversations;
 pub(crate) use conversations::inbound_reason;
 pub use reason::Reason;
-pub use windows::{Delivery, Windows};
+pub use windows::Windows;
 
 use crate::pricing::ledger::Billable;
 use crate::pricing::markets::{Country, MarketId};
@@ -264,4 +264,110 @@ pub(crate) fn is_authentication_international(cx: &Context<'_>, model: Model) ->
     }
     let (_, rate) = cx.book.rate(model, cx.date, cx.market, BillCategory::AuthenticationInternational);
     rate.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Rules 3 and 4 and example C1 through one customer's state and the month ledger directly:
+    //! opt-in and the simulator's delivery rules are not in a message log.
+
+    use super::*;
+    use crate::pricing::ledger::{Ledger, Settled};
+    use crate::pricing::money::Money;
+
+    fn book() -> RateBook {
+        RateBook::bundled().unwrap()
+    }
+
+    fn money(text: &str) -> Money {
+        Money::parse(text).unwrap()
+    }
+
+    #[test]
+    fn worked_example_c1_through_customer_and_ledger() {
+        // The same example straight through the per-customer state and the month ledger.
+        let book = book();
+        let settings = Settings::new(Pricing::Fixed(Model::Category2023));
+        let mut customer = Customer::default();
+        let mut ledger = Ledger::new(1000);
+        let at = |h: i64| Time::parse_rfc3339(&format!("2023-07-03T{h:02}:00:00Z")).unwrap();
+        let brazil = Country::parse("BR").unwrap();
+        let template = |h, c| Message {
+            time: at(h),
+            kind: MessageKind::Template(c),
+            status: Status::Delivered,
+            country: brazil,
+            opted_in: true,
+        };
+        let mut total = Money::ZERO;
+        let mut charges = Vec::new();
+        for m in [
+            template(0, TemplateCategory::Marketing),
+            template(4, TemplateCategory::Utility),
+            template(10, TemplateCategory::Utility),
+        ] {
+            let d = customer.decide(&m, &settings, &book);
+            assert_eq!(d.outcome, Outcome::Delivered);
+            match d.bill {
+                Some(b) => match ledger.settle(d.date.month(), &b, &book.tiers).unwrap() {
+                    Settled::Charged { cost, .. } => {
+                        total += cost;
+                        charges.push(Some(cost));
+                    }
+                    Settled::WithinFreeTier(a) => panic!("no allowance applies to templates: {a:?}"),
+                },
+                None => charges.push(None),
+            }
+        }
+        assert_eq!(charges, [Some(money("0.0625")), Some(money("0.0350")), None]);
+        assert_eq!(total, money("0.0975"));
+    }
+
+    fn message(time: &str, kind: MessageKind, country: &str, opted_in: bool) -> Message {
+        Message {
+            time: Time::parse_rfc3339(time).unwrap(),
+            kind,
+            status: Status::Delivered,
+            country: Country::parse(country).unwrap(),
+            opted_in,
+        }
+    }
+
+    #[test]
+    fn rule_03_templates_without_opt_in_are_suppressed() {
+        let book = book();
+        let settings = Settings::new(Pricing::Fixed(Model::PerMessage2025));
+        let mut c = Customer::default();
+        let mk = MessageKind::Template(TemplateCategory::Marketing);
+        let d = c.decide(&message("2026-01-05T00:00:00Z", mk, "IN", false), &settings, &book);
+        assert_eq!(d.outcome, Outcome::Suppressed);
+        assert!(d.bill.is_none());
+        assert!(d.reason.text().starts_with("suppressed"), "{}", d.reason.text());
+        // Opted in, the same template is delivered and charged.
+        let d = c.decide(&message("2026-01-05T01:00:00Z", mk, "IN", true), &settings, &book);
+        assert_eq!(d.outcome, Outcome::Delivered);
+        assert_eq!(d.bill.map(|b| b.rate), Some(Ok(money("0.0118"))));
+    }
+
+    #[test]
+    fn rule_04_us_marketing_pause() {
+        let book = book();
+        let settings = Settings { us_marketing_pause: true, ..Settings::new(Pricing::Auto) };
+        let mk = MessageKind::Template(TemplateCategory::Marketing);
+        let ut = MessageKind::Template(TemplateCategory::Utility);
+        let decide = |t: &str, kind, country: &str, settings: &Settings| {
+            Customer::default().decide(&message(t, kind, country, true), settings, &book)
+        };
+        // From 2025-04-01 (local date) marketing to US numbers is not delivered (131049)...
+        let d = decide("2025-04-01T00:00:00Z", mk, "US", &settings);
+        assert_eq!(d.outcome, Outcome::Failed);
+        assert!(d.bill.is_none() && d.reason.text().contains("131049"), "{}", d.reason.text());
+        // ...but the day before it is, and so are utility templates and other countries.
+        assert_eq!(decide("2025-03-31T23:59:59Z", mk, "US", &settings).outcome, Outcome::Delivered);
+        assert_eq!(decide("2025-04-02T00:00:00Z", ut, "US", &settings).outcome, Outcome::Delivered);
+        assert_eq!(decide("2025-04-02T00:00:00Z", mk, "BR", &settings).outcome, Outcome::Delivered);
+        // A scenario may switch it off.
+        let off = Settings { us_marketing_pause: false, ..settings };
+        assert_eq!(decide("2025-04-02T00:00:00Z", mk, "US", &off).outcome, Outcome::Delivered);
+    }
 }

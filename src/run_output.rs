@@ -20,7 +20,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 mod report_data;
-pub use report_data::report_data;
 
 /// How the run went, for the manifest.
 #[derive(Clone, Debug)]

@@ -34,12 +34,12 @@ pub const MAX_FOLLOW_UPS: u32 = 16;
 /// A scenario that cannot be read or is not valid.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file (or a file it names) cannot be read.
-    #[error("{file}: cannot read: {source}")]
+    /// The scenario file cannot be read (its cause follows in the error's chain).
+    #[error("{file}: cannot read")]
     Read {
-        /// The file.
+        /// The scenario file.
         file: String,
-        /// Why.
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
@@ -637,9 +637,9 @@ impl Validator<'_> {
         RateBook::with_user_files(&cards, None, tiers.as_ref().map(|(name, text)| UserFile { name, text })).map_err(
             |e| match e {
                 UserFilesError::Unnamed { index, name } => unnamed(index, &name),
-                UserFilesError::Card { index, message } => self.err(&at(index), message),
-                UserFilesError::Tiers(message) => self.err("business.tiers", message),
-                UserFilesError::Bundled(message) => self.err("", message),
+                UserFilesError::Card { index, error } => self.err(&at(index), error.to_string()),
+                UserFilesError::Tiers(error) => self.err("business.tiers", error.to_string()),
+                UserFilesError::Bundled(error) => self.err("", error.to_string()),
             },
         )
     }
@@ -734,7 +734,7 @@ impl Validator<'_> {
                         &format!("customers.countries.{code}"),
                         format!(
                             "{} on {date} under pricing {pricing}; pass your own card with business.rates or drop {code}",
-                            book.describe_gap(gap, model, card, market, BillCategory::Marketing)
+                            book.missing_rate(gap, model, card, market, BillCategory::Marketing)
                         ),
                     ));
                 }

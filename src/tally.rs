@@ -5,7 +5,7 @@
 //! `traffic.outbound()`); how the cells are laid out in memory is this module's business alone.
 //! [`Charges`] is also a line of a bill, so a bill and a simulated tally add up the same way.
 
-use crate::pricing::ledger::Allowance;
+use crate::pricing::ledger::FreeTier;
 use crate::pricing::ledger::deferred::{Corrections, Counted};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
@@ -422,7 +422,7 @@ impl PricingTally {
 }
 
 impl Corrections for PricingTally {
-    fn made_free(&mut self, unit: Counted, rate: Option<Money>, free_tier: Allowance) {
+    fn made_free(&mut self, unit: Counted, rate: Option<Money>, free_tier: FreeTier) {
         if let Some(rate) = rate {
             let cell = &mut self.cells[unit.cell as usize];
             cell.charged -= 1;
@@ -432,7 +432,7 @@ impl Corrections for PricingTally {
             day.cost = day.cost - rate;
         }
         self.reasons[usize::from(unit.reason)] -= 1;
-        self.reasons[Reason::FreeByAllowance(free_tier).index()] += 1;
+        self.reasons[Reason::WithinFreeTier(free_tier).index()] += 1;
     }
 
     fn tier_cost(&mut self, cell: u32, cost: Money) {

@@ -55,13 +55,13 @@ impl CustomerKey {
     }
 
     /// The key of this customer's stream for (purpose, id).
-    #[must_use]
+    #[cfg(test)]
     pub fn key(self, purpose: Purpose, id: u64) -> u64 {
         self.purpose(purpose).key(id)
     }
 
     /// This customer's generator for (purpose, id).
-    #[must_use]
+    #[cfg(test)]
     pub fn stream(self, purpose: Purpose, id: u64) -> Xoshiro256PlusPlus {
         self.purpose(purpose).stream(id)
     }

@@ -9,7 +9,7 @@ use crate::pricing::fees::ProviderFees;
 use crate::pricing::ledger::{Ledger, Settled};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
-use crate::pricing::{BillCategory, Model, RateBook};
+use crate::pricing::{BillCategory, MissingRate, Model, RateBook};
 use crate::rules::{Customer, Decision, Message, Outcome, Reason, Settings};
 use crate::tally::Charges;
 use crate::time::{Month, Time};
@@ -23,8 +23,8 @@ use std::io::Read;
 pub struct BillOptions {
     /// The business's settings for the rules.
     pub settings: Settings,
-    /// Size of each monthly free tier or allowance (rules 10, 16, 23); 0 switches them off.
-    pub allowance: u64,
+    /// The size of each monthly free tier (rules 10, 16, 23); 0 switches them off.
+    pub free_tier: u64,
     /// Provider fees.
     pub fees: ProviderFees,
 }
@@ -52,25 +52,28 @@ impl Priced {
     }
 }
 
-/// A charge that no rule can price: the card has no rate a rule needs.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a log cannot be billed.
+#[derive(Debug, thiserror::Error)]
 pub enum BillError {
     /// A malformed log.
     #[error(transparent)]
     Log(#[from] LogError),
-    /// A rate a rule needs is missing.
-    #[error("line {line} (row {row}): {message}")]
+    /// A rate a rule needs is missing (rule 25).
+    #[error("line {line} (row {row}): {rate}")]
     MissingRate {
         /// The line in the file.
         line: u64,
         /// The data row.
         row: u64,
-        /// Names the market, category and card.
-        message: String,
+        /// The rate, naming the market, category and card.
+        rate: MissingRate,
     },
-    /// Reading failed.
-    #[error("{0}")]
-    Io(String),
+    /// The log could not be read.
+    #[error(transparent)]
+    Read(std::io::Error),
+    /// The decisions could not be written.
+    #[error("cannot write the decisions")]
+    Decisions(#[source] std::io::Error),
 }
 
 /// Where decisions go as they are made (a CSV file, an explanation), in priced order.
@@ -392,7 +395,7 @@ impl<'a> Biller<'a> {
             book,
             options,
             customers: Vec::new(),
-            ledger: Ledger::new(options.allowance),
+            ledger: Ledger::new(options.free_tier),
             totals: Totals::default(),
         }
     }
@@ -401,7 +404,7 @@ impl<'a> Biller<'a> {
     ///
     /// # Errors
     /// A rate a rule needs is missing (the message names market, category and card).
-    pub fn price(&mut self, customer: u32, message: &Message) -> Result<Priced, String> {
+    pub fn price(&mut self, customer: u32, message: &Message) -> Result<Priced, MissingRate> {
         let i = customer as usize;
         if i >= self.customers.len() {
             self.customers.resize(i + 1, Customer::default());
@@ -416,8 +419,8 @@ impl<'a> Biller<'a> {
                     priced.cost = cost;
                     priced.tier_count = tier_count;
                 }
-                Ok(Settled::FreeByAllowance(a)) => priced.reason = Reason::FreeByAllowance(a),
-                Err(gap) => return Err(self.book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category)),
+                Ok(Settled::WithinFreeTier(a)) => priced.reason = Reason::WithinFreeTier(a),
+                Err(gap) => return Err(self.book.missing_rate(gap, bill.model, bill.card, bill.market, bill.category)),
             }
         }
         self.totals.add(&priced);
@@ -452,12 +455,11 @@ pub fn bill_log<R: Read>(
     options: &BillOptions,
     sink: &mut dyn DecisionSink,
 ) -> Result<Bill, BillError> {
-    let io = |e: std::io::Error| BillError::Io(e.to_string());
-    match bill_streaming(open().map_err(io)?, book, options, sink)? {
+    match bill_streaming(open().map_err(BillError::Read)?, book, options, sink)? {
         Some(bill) => Ok(bill),
         None => {
-            sink.restart().map_err(io)?;
-            bill_sorted_in_memory(open().map_err(io)?, book, options, sink)
+            sink.restart().map_err(BillError::Decisions)?;
+            bill_sorted_in_memory(open().map_err(BillError::Read)?, book, options, sink)
         }
     }
 }
@@ -472,15 +474,15 @@ fn price_row(
     row: &Row,
     sink: &mut dyn DecisionSink,
 ) -> Result<(), BillError> {
-    let priced = biller.price(row.customer, &to_message(row)).map_err(|message| BillError::MissingRate {
+    let priced = biller.price(row.customer, &to_message(row)).map_err(|rate| BillError::MissingRate {
         line: row.line,
         row: row.row,
-        message,
+        rate,
     })?;
     if !sink.wants_decisions() {
         return Ok(());
     }
-    sink.decision(ids.name(row.customer), row, &priced).map_err(|e| BillError::Io(e.to_string()))
+    sink.decision(ids.name(row.customer), row, &priced).map_err(BillError::Decisions)
 }
 
 /// Rows are numbered and priced in batches of about this many, so that the customer ids and
@@ -652,10 +654,10 @@ mod tests {
         let mut biller = Biller::new(book, *options);
         let mut recorded = Recorded::default();
         for row in &rows {
-            let priced = biller.price(row.customer, &to_message(row)).map_err(|message| BillError::MissingRate {
+            let priced = biller.price(row.customer, &to_message(row)).map_err(|rate| BillError::MissingRate {
                 line: row.line,
                 row: row.row,
-                message,
+                rate,
             })?;
             recorded.decision(&names[row.customer as usize], row, &priced).unwrap();
         }
@@ -669,7 +671,11 @@ mod tests {
     }
 
     fn options(pricing: Model, allowance: u64) -> BillOptions {
-        BillOptions { settings: Settings::new(Pricing::Fixed(pricing)), allowance, fees: ProviderFees::default() }
+        BillOptions {
+            settings: Settings::new(Pricing::Fixed(pricing)),
+            free_tier: allowance,
+            fees: ProviderFees::default(),
+        }
     }
 
     const KINDS: [&str; 6] = [

@@ -1,5 +1,5 @@
 //! The business's month ledger: what no single customer's history can decide. Free tiers and
-//! allowances go to the first units of each calendar month across the whole business, in order
+//! free tiers go to the first units of each calendar month across the whole business, in order
 //! of opening (rules 10, 16, 23); volume tiers price the n-th charged message of a month in a
 //! market and category (rule 21). [`Ledger`] settles units in time order, as `wasim bill` prices a
 //! log; the simulator, which prices customers in parallel, settles the same rules after the fact
@@ -15,9 +15,9 @@ use super::{BillCategory, Model};
 use crate::hash::FastMap;
 use crate::time::Month;
 
-/// A monthly allowance a unit may be free under.
+/// A monthly free tier a unit may be free under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Allowance {
+pub enum FreeTier {
     /// conversation-2022: the first N conversations of the month (rule 10).
     Conversations,
     /// category-2023 until 2024-10-31: the first N service conversations of the month (rule 16).
@@ -36,7 +36,7 @@ pub enum Unit {
 }
 
 /// What a rule bills, before the month ledger: the category, the list rate, and whether an
-/// allowance or a volume tier may still change the price.
+/// free tier or a volume tier may still change the price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Billable {
     /// The model whose rule bills it.
@@ -51,8 +51,8 @@ pub struct Billable {
     pub card: Option<CardId>,
     /// The card's list rate, or why it has none (an error only if the unit ends up charged).
     pub rate: Result<Money, RateGap>,
-    /// The monthly allowance that may make it free.
-    pub allowance: Option<Allowance>,
+    /// The monthly free tier that may make it free.
+    pub free_tier: Option<FreeTier>,
     /// The volume-tier count it advances, if charged.
     pub tier: Option<TierGroup>,
 }
@@ -67,23 +67,24 @@ pub enum Settled {
         /// Its place in the month's volume-tier count, if tiered.
         tier_count: Option<u64>,
     },
-    /// Free under a monthly allowance.
-    FreeByAllowance(Allowance),
+    /// Free within a monthly free tier.
+    WithinFreeTier(FreeTier),
 }
 
 /// The month ledger of one business.
 #[derive(Clone, Debug)]
 pub struct Ledger {
-    allowance_size: u64,
-    used: FastMap<(Month, Allowance), u64>,
+    /// The size of each monthly free tier (0: none).
+    free_tier: u64,
+    used: FastMap<(Month, FreeTier), u64>,
     tier_counts: FastMap<(Month, MarketId, TierGroup), u64>,
 }
 
 impl Ledger {
-    /// A ledger whose allowances each hold `allowance_size` units a month (0: none).
+    /// A ledger whose free tiers each hold `free_tier` units a month (0: none).
     #[must_use]
-    pub fn new(allowance_size: u64) -> Ledger {
-        Ledger { allowance_size, used: FastMap::default(), tier_counts: FastMap::default() }
+    pub fn new(free_tier: u64) -> Ledger {
+        Ledger { free_tier, used: FastMap::default(), tier_counts: FastMap::default() }
     }
 
     /// Settles one billable unit of `month`. Call in time order across the whole business.
@@ -91,11 +92,11 @@ impl Ledger {
     /// # Errors
     /// The rate gap, when the unit is charged and the card has no rate for it.
     pub fn settle(&mut self, month: Month, bill: &Billable, tiers: &TierTable) -> Result<Settled, RateGap> {
-        if let Some(allowance) = bill.allowance {
-            let used = self.used.entry((month, allowance)).or_insert(0);
-            if *used < self.allowance_size {
+        if let Some(free_tier) = bill.free_tier {
+            let used = self.used.entry((month, free_tier)).or_insert(0);
+            if *used < self.free_tier {
                 *used += 1;
-                return Ok(Settled::FreeByAllowance(allowance));
+                return Ok(Settled::WithinFreeTier(free_tier));
             }
         }
         let list = bill.rate?;

@@ -1,5 +1,6 @@
 //! Pricing markets and the mapping from a phone number's country to its market, by date.
 
+use super::errors::TableError;
 use crate::time::Date;
 use std::collections::HashMap;
 use std::fmt;
@@ -64,6 +65,9 @@ pub struct Markets {
     other: MarketId,
 }
 
+/// How errors name the mapping's file.
+const MAPPING: &str = "market mapping";
+
 /// The market a country not listed in the mapping belongs to.
 pub const OTHER: &str = "Other";
 
@@ -72,7 +76,7 @@ impl Markets {
     ///
     /// # Errors
     /// A message naming the line and column when the file is malformed or two periods overlap.
-    pub fn from_csv(text: &str) -> Result<Markets, String> {
+    pub fn from_csv(text: &str) -> Result<Markets, TableError> {
         let mut markets = Markets {
             names: Vec::new(),
             ids: HashMap::new(),
@@ -81,18 +85,21 @@ impl Markets {
         };
         markets.other = markets.intern(OTHER);
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-        let headers = reader.headers().map_err(|e| e.to_string())?.clone();
+        let headers = reader.headers().map_err(|e| TableError::file(MAPPING, e.to_string()))?.clone();
         let col = |name: &str| {
-            headers.iter().position(|h| h == name).ok_or_else(|| format!("market mapping: missing column `{name}`"))
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| TableError::file(MAPPING, format!("missing column `{name}`")))
         };
         let (iso, market, from, until) = (col("iso2")?, col("market")?, col("valid_from")?, col("valid_until")?);
         for record in reader.records() {
-            let record = record.map_err(|e| format!("market mapping: {e}"))?;
+            let record = record.map_err(|e| TableError::file(MAPPING, e.to_string()))?;
             let line = record.position().map_or(0, csv::Position::line);
             let field = |i: usize| record.get(i).unwrap_or("");
-            let at = |what: &str, e: String| format!("market mapping, line {line}, column `{what}`: {e}");
+            let at = |what: &str, e: String| TableError::cell(MAPPING, line, what, e);
             let country = Country::parse(field(iso)).map_err(|e| at("iso2", e))?;
-            let date = |i: usize, what: &str| -> Result<Option<Date>, String> {
+            let date = |i: usize, what: &str| -> Result<Option<Date>, TableError> {
                 let v = field(i);
                 if v.is_empty() { Ok(None) } else { Date::parse(v).map(Some).map_err(|e| at(what, e)) }
             };
@@ -204,6 +211,6 @@ HK,Hong Kong,852,Hong Kong,2026-07-01,
         assert!(Country::parse("IND").is_err());
         assert!(Country::parse("1N").is_err());
         let overlapping = "iso2,country,calling_code,market,valid_from,valid_until\nIN,India,91,India,,\nIN,India,91,Other,2025-01-01,\n";
-        assert!(Markets::from_csv(overlapping).unwrap_err().contains("overlapping"));
+        assert!(Markets::from_csv(overlapping).unwrap_err().to_string().contains("overlapping"));
     }
 }

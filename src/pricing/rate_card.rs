@@ -1,6 +1,7 @@
 //! Rate cards: Meta's CSV layout, one card per pricing model and effective date.
 
 use super::Model;
+use super::errors::TableError;
 use super::markets::{MarketId, Markets};
 use super::money::Money;
 use crate::time::Date;
@@ -108,9 +109,9 @@ impl RateCard {
         effective: Date,
         source: &str,
         markets: &mut Markets,
-    ) -> Result<RateCard, String> {
+    ) -> Result<RateCard, TableError> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-        let headers = reader.headers().map_err(|e| format!("{source}: {e}"))?.clone();
+        let headers = reader.headers().map_err(|e| TableError::file(source, e.to_string()))?.clone();
         let mut market_col = None;
         let mut currency_col = None;
         let mut rate_cols: Vec<(usize, Column)> = Vec::new();
@@ -122,17 +123,21 @@ impl RateCard {
                     Some(c) => rate_cols.push((i, *c)),
                     None => {
                         let known: Vec<&str> = Column::ALL.iter().map(|c| c.header()).collect();
-                        return Err(format!(
-                            "{source}, line 1: unknown column `{h}`; expected Market, Currency and rate columns among {}",
-                            known.join(", ")
+                        return Err(TableError::line(
+                            source,
+                            1,
+                            format!(
+                                "unknown column `{h}`; expected Market, Currency and rate columns among {}",
+                                known.join(", ")
+                            ),
                         ));
                     }
                 },
             }
         }
-        let market_col = market_col.ok_or_else(|| format!("{source}, line 1: missing column `Market`"))?;
+        let market_col = market_col.ok_or_else(|| TableError::line(source, 1, "missing column `Market`"))?;
         if rate_cols.is_empty() {
-            return Err(format!("{source}, line 1: no rate columns"));
+            return Err(TableError::line(source, 1, "no rate columns"));
         }
         let mut card = RateCard {
             model,
@@ -143,20 +148,22 @@ impl RateCard {
             columns: rate_cols.iter().map(|(_, c)| *c).collect(),
         };
         for record in reader.records() {
-            let record = record.map_err(|e| format!("{source}: {e}"))?;
+            let record = record.map_err(|e| TableError::file(source, e.to_string()))?;
             let line = record.position().map_or(0, csv::Position::line);
             let name = record.get(market_col).unwrap_or("");
             if name.is_empty() {
-                return Err(format!("{source}, line {line}, column `Market`: empty market name"));
+                return Err(TableError::cell(source, line, "Market", "empty market name"));
             }
             if let Some(c) = currency_col {
                 let currency = record.get(c).unwrap_or("").to_owned();
                 if card.currency.is_empty() {
                     card.currency = currency;
                 } else if card.currency != currency {
-                    return Err(format!(
-                        "{source}, line {line}, column `Currency`: `{currency}` differs from `{}`; a card has one currency",
-                        card.currency
+                    return Err(TableError::cell(
+                        source,
+                        line,
+                        "Currency",
+                        format!("`{currency}` differs from `{}`; a card has one currency", card.currency),
                     ));
                 }
             }
@@ -165,8 +172,7 @@ impl RateCard {
             for (i, column) in &rate_cols {
                 let cell = record.get(*i).unwrap_or("");
                 if !cell.is_empty() {
-                    let rate =
-                        Money::parse(cell).map_err(|e| format!("{source}, line {line}, column `{column}`: {e}"))?;
+                    let rate = Money::parse(cell).map_err(|e| TableError::cell(source, line, column.header(), e))?;
                     row[column.index()] = Some(rate);
                 }
             }
@@ -175,7 +181,7 @@ impl RateCard {
                 card.rates.resize(slot + 1, None);
             }
             if card.rates[slot].is_some() {
-                return Err(format!("{source}, line {line}, column `Market`: market `{name}` listed twice"));
+                return Err(TableError::cell(source, line, "Market", format!("market `{name}` listed twice")));
             }
             card.rates[slot] = Some(row);
         }

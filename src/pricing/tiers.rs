@@ -4,6 +4,7 @@
 //! number of the first message of the month priced at `rate`; messages before the lowest `from`
 //! pay the card's list rate.
 
+use super::errors::TableError;
 use super::markets::{MarketId, Markets};
 use super::money::Money;
 use std::collections::HashMap;
@@ -40,26 +41,30 @@ impl TierTable {
     ///
     /// # Errors
     /// A message naming the line and column of the first problem.
-    pub fn from_csv(text: &str, source: &str, markets: &mut Markets) -> Result<TierTable, String> {
+    pub fn from_csv(text: &str, source: &str, markets: &mut Markets) -> Result<TierTable, TableError> {
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-        let headers = reader.headers().map_err(|e| format!("{source}: {e}"))?.clone();
+        let headers = reader.headers().map_err(|e| TableError::file(source, e.to_string()))?.clone();
         let col = |name: &str| {
             headers.iter().position(|h| h.eq_ignore_ascii_case(name)).ok_or_else(|| {
-                format!("{source}, line 1: missing column `{name}` (expected market,category,from,rate)")
+                TableError::line(source, 1, format!("missing column `{name}` (expected market,category,from,rate)"))
             })
         };
         let (market, category, from, rate) = (col("market")?, col("category")?, col("from")?, col("rate")?);
         if let Some(h) =
             headers.iter().find(|h| !["market", "category", "from", "rate"].iter().any(|k| h.eq_ignore_ascii_case(k)))
         {
-            return Err(format!("{source}, line 1: unknown column `{h}` (expected market,category,from,rate)"));
+            return Err(TableError::line(
+                source,
+                1,
+                format!("unknown column `{h}` (expected market,category,from,rate)"),
+            ));
         }
         let mut table = TierTable::default();
         for record in reader.records() {
-            let record = record.map_err(|e| format!("{source}: {e}"))?;
+            let record = record.map_err(|e| TableError::file(source, e.to_string()))?;
             let line = record.position().map_or(0, csv::Position::line);
             let field = |i: usize| record.get(i).unwrap_or("");
-            let at = |what: &str, e: String| format!("{source}, line {line}, column `{what}`: {e}");
+            let at = |what: &str, e: String| TableError::cell(source, line, what, e);
             let name = field(market);
             if name.is_empty() {
                 return Err(at("market", "empty market name".to_owned()));
@@ -152,9 +157,10 @@ mod tests {
         let mut markets = Markets::from_csv("iso2,country,calling_code,market,valid_from,valid_until\n").unwrap();
         let e = TierTable::from_csv("market,category,from,rate\nIndia,marketing,4,0.1\n", "t.csv", &mut markets)
             .unwrap_err();
-        assert!(e.contains("line 2") && e.contains("`category`"), "{e}");
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("category")), "{e}");
+        assert!(e.to_string().starts_with("t.csv, line 2, column `category`: expected utility"), "{e}");
         let e =
             TierTable::from_csv("market,category,from,rate\nIndia,utility,0,0.1\n", "t.csv", &mut markets).unwrap_err();
-        assert!(e.contains("`from`"), "{e}");
+        assert_eq!(e.column.as_deref(), Some("from"), "{e}");
     }
 }

@@ -275,7 +275,7 @@ pub fn free_colour(r: FreeReason) -> RGBColor {
         FreeReason::ServiceWindow => 0x55A868,
         FreeReason::EntryPoint => 0x64B5CD,
         FreeReason::OpenConversation => 0x4C72B0,
-        FreeReason::Allowance => 0xCCB974,
+        FreeReason::FreeTier => 0xCCB974,
         FreeReason::FreeForm => 0x8172B3,
         FreeReason::ServiceConversation => 0x937860,
     })

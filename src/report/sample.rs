@@ -134,7 +134,7 @@ pub fn sample(days: u32, replications: u32) -> ReportData {
             let split: &[(FreeReason, f64)] = if m == 0 {
                 &[(FreeReason::ServiceWindow, 0.22), (FreeReason::FreeForm, 0.68), (FreeReason::EntryPoint, 0.10)]
             } else {
-                &[(FreeReason::ServiceWindow, 0.05), (FreeReason::Allowance, 0.80), (FreeReason::EntryPoint, 0.15)]
+                &[(FreeReason::ServiceWindow, 0.05), (FreeReason::FreeTier, 0.80), (FreeReason::EntryPoint, 0.15)]
             };
             messages.push(MessageSplit {
                 strategy: (*strategy).to_string(),

@@ -28,7 +28,7 @@ fn thousands_are_grouped() {
 
 #[test]
 fn every_delivered_reason_is_paid_or_free() {
-    use crate::pricing::ledger::Allowance;
+    use crate::pricing::ledger::FreeTier;
     use Reason as R;
     for r in R::ALL {
         // "Charged" and "free" as rules.md defines them, read from each reason's own words.
@@ -51,10 +51,7 @@ fn every_delivered_reason_is_paid_or_free() {
     assert_eq!(PaidOrFree::of(R::UtilityInsideServiceWindow), PaidOrFree::Free(FreeReason::ServiceWindow));
     assert_eq!(PaidOrFree::of(R::InsideEntryPointWindow), PaidOrFree::Free(FreeReason::EntryPoint));
     assert_eq!(PaidOrFree::of(R::InsideSameCategoryConversation), PaidOrFree::Free(FreeReason::OpenConversation));
-    assert_eq!(
-        PaidOrFree::of(R::FreeByAllowance(Allowance::FreeFormMessages)),
-        PaidOrFree::Free(FreeReason::Allowance)
-    );
+    assert_eq!(PaidOrFree::of(R::WithinFreeTier(FreeTier::FreeFormMessages)), PaidOrFree::Free(FreeReason::FreeTier));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +184,7 @@ fn svgs_carry_titles_units_and_series() {
 
     let b = r.svg("messages-paid-free");
     assert!(b.contains("Paid and free messages per strategy"));
-    for reason in [FreeReason::ServiceWindow, FreeReason::EntryPoint, FreeReason::Allowance, FreeReason::FreeForm] {
+    for reason in [FreeReason::ServiceWindow, FreeReason::EntryPoint, FreeReason::FreeTier, FreeReason::FreeForm] {
         assert!(b.contains(reason.label()), "{reason:?}");
     }
 

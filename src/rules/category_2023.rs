@@ -6,7 +6,7 @@ use super::conversations::{
 };
 use super::windows::Delivery;
 use super::{Context, Message, MessageKind, Reason, TemplateCategory, is_authentication_international};
-use crate::pricing::ledger::{Allowance, Unit};
+use crate::pricing::ledger::{FreeTier, Unit};
 use crate::pricing::{BillCategory, Model};
 use crate::time::{Date, Time};
 
@@ -102,7 +102,7 @@ fn free_form(conversations: &mut Conversations, t: Time, cx: &Context<'_>) -> Ru
             MODEL,
             BillCategory::Service,
             Unit::Conversation,
-            Some(Allowance::ServiceConversations),
+            Some(FreeTier::ServiceConversations),
             None,
         ),
         opened: Some(BillCategory::Service),
@@ -155,7 +155,7 @@ mod tests {
         with_context(&outside, &settings(), |cx| {
             let r = price(&mut c, &outside, &delivered(true), cx);
             assert_eq!((r.reason, r.opened), (Reason::OpensServiceConversation, Some(BillCategory::Service)));
-            assert_eq!(r.bill.expect("billed").allowance, Some(Allowance::ServiceConversations));
+            assert_eq!(r.bill.expect("billed").free_tier, Some(FreeTier::ServiceConversations));
         });
         // Rule 16: from 2024-11-01 the service conversation is free by rule, and still opened.
         let mut c = Conversations::default();

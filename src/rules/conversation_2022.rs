@@ -4,7 +4,7 @@
 use super::conversations::{CONVERSATION, Conversations, Ruling, billable};
 use super::windows::Delivery;
 use super::{Context, Message, Reason};
-use crate::pricing::ledger::{Allowance, Unit};
+use crate::pricing::ledger::{FreeTier, Unit};
 use crate::pricing::{BillCategory, Model};
 use crate::time::Time;
 
@@ -51,7 +51,7 @@ pub(super) fn price(
     };
     Ruling {
         reason,
-        bill: billable(cx, MODEL, category, Unit::Conversation, Some(Allowance::Conversations), None),
+        bill: billable(cx, MODEL, category, Unit::Conversation, Some(FreeTier::Conversations), None),
         opened: Some(category),
     }
 }
@@ -77,7 +77,7 @@ mod tests {
             let r = price(&mut c, &opens, &delivered(false), cx);
             assert_eq!((r.reason, r.opened), (Reason::OpensBusinessInitiated, Some(BillCategory::BusinessInitiated)));
             let bill = r.bill.expect("billed");
-            assert_eq!((bill.unit, bill.allowance), (Unit::Conversation, Some(Allowance::Conversations)));
+            assert_eq!((bill.unit, bill.free_tier), (Unit::Conversation, Some(FreeTier::Conversations)));
             assert_eq!(c.open_until, opens.time.plus(24 * HOUR));
         });
         // Rule 9: free inside, even with a CSW open; rule 7: not extended.

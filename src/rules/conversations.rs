@@ -9,7 +9,7 @@
 use super::windows::Delivery;
 use super::{Context, Message, MessageKind, Outcome, Reason};
 use super::{category_2023, conversation_2022, per_message, template_2018};
-use crate::pricing::ledger::{Allowance, Billable, Unit};
+use crate::pricing::ledger::{Billable, FreeTier, Unit};
 use crate::pricing::tiers::TierGroup;
 use crate::pricing::{BillCategory, Model};
 use crate::time::{HOUR, Time};
@@ -83,11 +83,11 @@ pub(super) fn billable(
     model: Model,
     category: BillCategory,
     unit: Unit,
-    allowance: Option<Allowance>,
+    free_tier: Option<FreeTier>,
     tier: Option<TierGroup>,
 ) -> Option<Billable> {
     let (card, rate) = cx.book.rate(model, cx.date, cx.market, category);
-    Some(Billable { model, category, unit, market: cx.market, card, rate, allowance, tier })
+    Some(Billable { model, category, unit, market: cx.market, card, rate, free_tier, tier })
 }
 
 /// Rules 1 and 5: an inbound message is never charged, under any model; it (re)opens the

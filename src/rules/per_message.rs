@@ -5,7 +5,7 @@
 use super::conversations::{Ruling, billable};
 use super::windows::Delivery;
 use super::{Context, Message, MessageKind, Reason, TemplateCategory, is_authentication_international};
-use crate::pricing::ledger::{Allowance, Unit};
+use crate::pricing::ledger::{FreeTier, Unit};
 use crate::pricing::tiers::TierGroup;
 use crate::pricing::{BillCategory, Model};
 use crate::time::Time;
@@ -83,7 +83,7 @@ pub(super) fn price_2026(message: &Message, delivery: &Delivery, cx: &Context<'_
         // free-form allowance.
         _ => Ruling {
             reason: Reason::ChargedFreeForm,
-            bill: billable(cx, MODEL, BillCategory::Service, Unit::Message, Some(Allowance::FreeFormMessages), None),
+            bill: billable(cx, MODEL, BillCategory::Service, Unit::Message, Some(FreeTier::FreeFormMessages), None),
             opened: None,
         },
     }
@@ -161,8 +161,8 @@ mod tests {
         with_context(&m, &settings(), |cx| {
             let bill = price_2026(&m, &delivered(true), cx).bill.expect("billed");
             assert_eq!(
-                (bill.category, bill.allowance, bill.tier),
-                (BillCategory::Service, Some(Allowance::FreeFormMessages), None)
+                (bill.category, bill.free_tier, bill.tier),
+                (BillCategory::Service, Some(FreeTier::FreeFormMessages), None)
             );
         });
     }

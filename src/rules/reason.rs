@@ -1,6 +1,6 @@
 //! Why a message costs what it costs, in words a product manager understands.
 
-use crate::pricing::ledger::Allowance;
+use crate::pricing::ledger::FreeTier;
 
 /// The rule that decided a message's price. Every charge and every free message has one.
 ///
@@ -75,7 +75,7 @@ pub enum Reason {
     /// Rule 22: free-form at the service rate.
     ChargedFreeForm,
     /// Rule 10, 16 or 23: within a monthly allowance.
-    FreeByAllowance(Allowance),
+    WithinFreeTier(FreeTier),
 }
 
 impl Reason {
@@ -112,16 +112,16 @@ impl Reason {
         Reason::ChargedUtilityOutsideWindow,
         Reason::ChargedUtility,
         Reason::ChargedFreeForm,
-        Reason::FreeByAllowance(Allowance::Conversations),
-        Reason::FreeByAllowance(Allowance::ServiceConversations),
-        Reason::FreeByAllowance(Allowance::FreeFormMessages),
+        Reason::WithinFreeTier(FreeTier::Conversations),
+        Reason::WithinFreeTier(FreeTier::ServiceConversations),
+        Reason::WithinFreeTier(FreeTier::FreeFormMessages),
     ];
 
     /// This reason's position in [`Reason::ALL`].
     #[must_use]
     pub fn index(self) -> usize {
         // The variant's tag (a constant per arm, which compiles to the tag itself), then the
-        // allowance within `FreeByAllowance`.
+        // allowance within `WithinFreeTier`.
         let variant = match self {
             Reason::Inbound => 0,
             Reason::InboundEntryPoint => 1,
@@ -154,11 +154,11 @@ impl Reason {
             Reason::ChargedUtilityOutsideWindow => 28,
             Reason::ChargedUtility => 29,
             Reason::ChargedFreeForm => 30,
-            Reason::FreeByAllowance(_) => 31,
+            Reason::WithinFreeTier(_) => 31,
         };
         let allowance = match self {
-            Reason::FreeByAllowance(Allowance::ServiceConversations) => 1,
-            Reason::FreeByAllowance(Allowance::FreeFormMessages) => 2,
+            Reason::WithinFreeTier(FreeTier::ServiceConversations) => 1,
+            Reason::WithinFreeTier(FreeTier::FreeFormMessages) => 2,
             _ => 0,
         };
         variant + allowance
@@ -221,11 +221,11 @@ impl Reason {
                 "charged: utility template (charged inside the customer service window too from per-message-2026)"
             }
             Reason::ChargedFreeForm => "charged: free-form message at the service rate",
-            Reason::FreeByAllowance(Allowance::Conversations) => "free: within the month's free tier of conversations",
-            Reason::FreeByAllowance(Allowance::ServiceConversations) => {
+            Reason::WithinFreeTier(FreeTier::Conversations) => "free: within the month's free tier of conversations",
+            Reason::WithinFreeTier(FreeTier::ServiceConversations) => {
                 "free: within the month's free tier of service conversations"
             }
-            Reason::FreeByAllowance(Allowance::FreeFormMessages) => {
+            Reason::WithinFreeTier(FreeTier::FreeFormMessages) => {
                 "free: within the month's free allowance of free-form messages"
             }
         }

@@ -13,7 +13,7 @@ use crate::strategy::NoReply;
 use crate::time::{Date, SECOND, UtcOffset};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-pub use values::{ClockTime, Duration, LocalDateTime, Weekday, parse_duration};
+pub use values::{ClockTime, Duration, LocalDateTime, Weekday};
 use values::{Parse, some_text, text, texts, variant};
 
 /// The whole file.

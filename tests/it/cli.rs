@@ -39,7 +39,7 @@ fn bill_json(dir: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&succeeds(dir, &args)).expect("one JSON object on stdout")
 }
 
-fn decimal(v: &Value) -> wasim::pricing::money::Money {
+fn decimal(v: &Value) -> wasim::Money {
     money(v.as_str().unwrap_or_else(|| panic!("expected a decimal string, found {v}")))
 }
 
@@ -101,7 +101,7 @@ fn bill_text_and_decisions_csv() {
         (col("outcome"), col("charged"), col("cost"), col("reason"), col("row"));
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 7, "one row per message");
-    let mut total = wasim::pricing::money::Money::ZERO;
+    let mut total = wasim::Money::ZERO;
     let mut seen_rows: Vec<u64> = Vec::new();
     for r in &rows {
         total += money(&r[cost]);

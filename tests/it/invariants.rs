@@ -4,11 +4,7 @@
 use crate::support::{Recorded, bill_csv, book, book_with_tiers};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use wasim::log::bill::BillOptions;
-use wasim::pricing::fees::ProviderFees;
-use wasim::pricing::money::Money;
-use wasim::pricing::{Pricing, RateBook};
-use wasim::rules::{Outcome, Settings};
+use wasim::{BillOptions, Money, Outcome, Pricing, ProviderFees, RateBook, Settings};
 
 /// Where the random logs fall: a pricing, a start, the countries every card in use prices fully.
 struct Era {
@@ -163,7 +159,7 @@ fn setup(log: &Log) -> (RateBook, BillOptions) {
     };
     let options = BillOptions {
         settings: Settings::new(Pricing::parse(ERAS[log.era].pricing).unwrap()),
-        allowance: log.allowance,
+        free_tier: log.allowance,
         fees: ProviderFees::default(),
     };
     (book, options)

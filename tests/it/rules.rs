@@ -20,11 +20,7 @@
 //! Unless a test says otherwise the allowance (free tier) is 0, so every billable unit is charged.
 
 use crate::support::{bill_csv, book, book_with_tiers, check, check_error, money, options, options_intl, options_tz};
-use wasim::pricing::ledger::{Ledger, Settled};
-use wasim::pricing::markets::Country;
-use wasim::pricing::{Model, Pricing, RateBook};
-use wasim::rules::{Customer, Message, MessageKind, Outcome, Settings, Status, TemplateCategory};
-use wasim::time::Time;
+use wasim::{RateBook, UserFile};
 
 /// A timeline under the bundled cards: pricing, allowance size, base time, script.
 struct Case {
@@ -62,46 +58,6 @@ fn worked_example_c1() {
     assert_eq!(run.conversations("marketing"), 1);
     assert_eq!(run.conversations("utility"), 1);
     assert_eq!(run.conversation_counts().values().sum::<u64>(), 2, "two conversations in all");
-}
-
-#[test]
-fn worked_example_c1_through_customer_and_ledger() {
-    // The same example straight through the per-customer state and the month ledger.
-    let book = book();
-    let settings = Settings::new(Pricing::Fixed(Model::Category2023));
-    let mut customer = Customer::default();
-    let mut ledger = Ledger::new(1000);
-    let at = |h: i64| Time::parse_rfc3339(&format!("2023-07-03T{h:02}:00:00Z")).unwrap();
-    let brazil = Country::parse("BR").unwrap();
-    let template = |h, c| Message {
-        time: at(h),
-        kind: MessageKind::Template(c),
-        status: Status::Delivered,
-        country: brazil,
-        opted_in: true,
-    };
-    let mut total = wasim::pricing::money::Money::ZERO;
-    let mut charges = Vec::new();
-    for m in [
-        template(0, TemplateCategory::Marketing),
-        template(4, TemplateCategory::Utility),
-        template(10, TemplateCategory::Utility),
-    ] {
-        let d = customer.decide(&m, &settings, &book);
-        assert_eq!(d.outcome, Outcome::Delivered);
-        match d.bill {
-            Some(b) => match ledger.settle(d.date.month(), &b, &book.tiers).unwrap() {
-                Settled::Charged { cost, .. } => {
-                    total += cost;
-                    charges.push(Some(cost));
-                }
-                Settled::FreeByAllowance(a) => panic!("no allowance applies to templates: {a:?}"),
-            },
-            None => charges.push(None),
-        }
-    }
-    assert_eq!(charges, [Some(money("0.0625")), Some(money("0.0350")), None]);
-    assert_eq!(total, money("0.0975"));
 }
 
 #[test]
@@ -406,54 +362,6 @@ fn rule_02_blocked_beats_failed() {
     assert_eq!((m.inbound, m.outbound, m.delivered, m.blocked, m.suppressed, m.failed), (1, 4, 1, 1, 0, 2));
 }
 
-fn message(time: &str, kind: MessageKind, country: &str, opted_in: bool) -> Message {
-    Message {
-        time: Time::parse_rfc3339(time).unwrap(),
-        kind,
-        status: Status::Delivered,
-        country: Country::parse(country).unwrap(),
-        opted_in,
-    }
-}
-
-#[test]
-fn rule_03_templates_without_opt_in_are_suppressed() {
-    let book = book();
-    let settings = Settings::new(Pricing::Fixed(Model::PerMessage2025));
-    let mut c = Customer::default();
-    let mk = MessageKind::Template(TemplateCategory::Marketing);
-    let d = c.decide(&message("2026-01-05T00:00:00Z", mk, "IN", false), &settings, &book);
-    assert_eq!(d.outcome, Outcome::Suppressed);
-    assert!(d.bill.is_none());
-    assert!(d.reason.text().starts_with("suppressed"), "{}", d.reason.text());
-    // Opted in, the same template is delivered and charged.
-    let d = c.decide(&message("2026-01-05T01:00:00Z", mk, "IN", true), &settings, &book);
-    assert_eq!(d.outcome, Outcome::Delivered);
-    assert_eq!(d.bill.map(|b| b.rate), Some(Ok(money("0.0118"))));
-}
-
-#[test]
-fn rule_04_us_marketing_pause() {
-    let book = book();
-    let settings = Settings { us_marketing_pause: true, ..Settings::new(Pricing::Auto) };
-    let mk = MessageKind::Template(TemplateCategory::Marketing);
-    let ut = MessageKind::Template(TemplateCategory::Utility);
-    let decide = |t: &str, kind, country: &str, settings: &Settings| {
-        Customer::default().decide(&message(t, kind, country, true), settings, &book)
-    };
-    // From 2025-04-01 (local date) marketing to US numbers is not delivered (131049)...
-    let d = decide("2025-04-01T00:00:00Z", mk, "US", &settings);
-    assert_eq!(d.outcome, Outcome::Failed);
-    assert!(d.bill.is_none() && d.reason.text().contains("131049"), "{}", d.reason.text());
-    // ...but the day before it is, and so are utility templates and other countries.
-    assert_eq!(decide("2025-03-31T23:59:59Z", mk, "US", &settings).outcome, Outcome::Delivered);
-    assert_eq!(decide("2025-04-02T00:00:00Z", ut, "US", &settings).outcome, Outcome::Delivered);
-    assert_eq!(decide("2025-04-02T00:00:00Z", mk, "BR", &settings).outcome, Outcome::Delivered);
-    // A scenario may switch it off.
-    let off = Settings { us_marketing_pause: false, ..settings };
-    assert_eq!(decide("2025-04-02T00:00:00Z", mk, "US", &off).outcome, Outcome::Delivered);
-}
-
 #[test]
 fn rule_05_entry_points() {
     // Under per-message-2025 (India, card 2026-01-01: marketing 0.0118, utility 0.0014) a charge
@@ -569,18 +477,12 @@ fn rule_05_entry_points() {
 // template-2018 (rule 6): no bundled card; the user passes one.
 
 fn template_2018_book(tiers: Option<&str>) -> RateBook {
-    let mut book = match tiers {
-        Some(t) => book_with_tiers(t),
-        None => book(),
+    let card = UserFile {
+        name: "template-2018_2018-01-01.csv",
+        text: "Market,Currency,Template\nIndia,USD,0.0050\nBrazil,USD,0.0080\n",
     };
-    book.add_card_csv(
-        "Market,Currency,Template\nIndia,USD,0.0050\nBrazil,USD,0.0080\n",
-        Model::Template2018,
-        wasim::time::Date::parse("2018-01-01").unwrap(),
-        "test card",
-    )
-    .unwrap();
-    book
+    let tiers = tiers.map(|text| UserFile { name: "tiers.csv", text });
+    RateBook::with_user_files(&[card], None, tiers).expect("test card and tiers")
 }
 
 #[test]
@@ -1027,7 +929,7 @@ fn rule_21_tiers_count_only_charged_messages_and_international_with_authenticati
     // Brazilian business): the 1st (domestic, list 0.0014), the 2nd (international, before its
     // tier from 3: list 0.0280), the 3rd (international tier 0.0200). Total 0.0494.
     let mut o = options_intl("per-message-2025", "BR", "2026-01-15");
-    o.allowance = 0;
+    o.free_tier = 0;
     check(
         "rule 21 authentication-international",
         &book_with_tiers(
@@ -1152,7 +1054,7 @@ fn rule_25_exact_money() {
     let reversed = lines.join("\n") + "\n";
     let (again, _) = bill_csv(&reversed, &book(), &options("per-message-2025", 0)).unwrap();
     assert_eq!(again, bill);
-    assert_eq!(decisions.iter().map(|d| d.priced.cost).sum::<wasim::pricing::money::Money>(), bill.total_cost());
+    assert_eq!(decisions.iter().map(|d| d.priced.cost).sum::<wasim::Money>(), bill.total_cost());
 }
 
 #[test]
@@ -1372,16 +1274,13 @@ fn rule_24_compares_markets_not_countries() {
     // A user's per-message-2025 card of 2026-01-01 that gives North America and Mexico an
     // international rate. A US business: Canada is in its own market (North America), so
     // domestic 0.0034; Mexico is another market: international 0.0400.
-    let mut book = book();
-    book.add_card_csv(
-        "Market,Currency,Marketing,Utility,Authentication,Authentication-International,Service\n\
-         North America,USD,0.0250,0.0034,0.0034,0.0500,0\n\
-         Mexico,USD,0.0305,0.0085,0.0085,0.0400,0\n",
-        Model::PerMessage2025,
-        wasim::time::Date::parse("2026-01-01").unwrap(),
-        "user card",
-    )
-    .unwrap();
+    let card = UserFile {
+        name: "per-message-2025_2026-01-01.csv",
+        text: "Market,Currency,Marketing,Utility,Authentication,Authentication-International,Service\n\
+               North America,USD,0.0250,0.0034,0.0034,0.0500,0\n\
+               Mexico,USD,0.0305,0.0085,0.0085,0.0400,0\n",
+    };
+    let book = RateBook::with_user_files(&[card], None, None).expect("test card");
     check(
         "rule 24 markets",
         &book,

@@ -22,14 +22,10 @@ use std::fmt::Write as _;
 use std::io::Cursor;
 
 use chrono::{DateTime, Duration, SecondsFormat};
-use wasim::log::Row;
-use wasim::log::bill::{Bill, BillError, BillOptions, DecisionSink, Priced, bill_log};
-use wasim::pricing::fees::ProviderFees;
-use wasim::pricing::money::Money;
-use wasim::pricing::tiers::TierTable;
-use wasim::pricing::{Pricing, RateBook};
-use wasim::rules::{Outcome, Reason, Settings};
-use wasim::time::{Date, UtcOffset};
+use wasim::{
+    Bill, BillError, BillOptions, Country, Date, DecisionSink, Money, Outcome, Priced, Pricing, ProviderFees, RateBook,
+    Reason, Row, Settings, UserFile, UtcOffset, bill_log,
+};
 
 /// One decision as the sink received it.
 #[derive(Clone, Debug)]
@@ -64,16 +60,14 @@ pub fn book() -> RateBook {
 
 /// The bundled book with a tier table.
 pub fn book_with_tiers(tiers: &str) -> RateBook {
-    let mut book = book();
-    book.tiers = TierTable::from_csv(tiers, "tiers.csv", &mut book.markets).expect("test tier table");
-    book
+    RateBook::with_user_files(&[], None, Some(UserFile { name: "tiers.csv", text: tiers })).expect("test tier table")
 }
 
 /// Options: a pricing, the allowance size, no fees, UTC.
 pub fn options(pricing: &str, allowance: u64) -> BillOptions {
     BillOptions {
         settings: Settings::new(Pricing::parse(pricing).expect("pricing id")),
-        allowance,
+        free_tier: allowance,
         fees: ProviderFees::default(),
     }
 }
@@ -88,7 +82,7 @@ pub fn options_tz(pricing: &str, allowance: u64, offset: &str) -> BillOptions {
 /// Options for authentication-international: the business's country and eligibility date.
 pub fn options_intl(pricing: &str, primary: &str, from: &str) -> BillOptions {
     let mut o = options(pricing, 0);
-    o.settings.primary_country = Some(wasim::pricing::markets::Country::parse(primary).expect("country"));
+    o.settings.primary_country = Some(Country::parse(primary).expect("country"));
     o.settings.auth_international_from = Some(Date::parse(from).expect("date"));
     o
 }
@@ -282,7 +276,7 @@ pub fn check(name: &str, book: &RateBook, options: &BillOptions, base: &str, scr
             Outcome::Failed => Expect::Failed,
             Outcome::Suppressed => panic!("{name}: logs never suppress"),
             Outcome::Received | Outcome::Delivered if p.charged => Expect::Charged(p.cost),
-            Outcome::Received | Outcome::Delivered if matches!(p.reason, Reason::FreeByAllowance(_)) => Expect::Tier,
+            Outcome::Received | Outcome::Delivered if matches!(p.reason, Reason::WithinFreeTier(_)) => Expect::Tier,
             Outcome::Received | Outcome::Delivered => Expect::Free,
         };
         if let Expect::Charged(m) = line.expect {

@@ -23,11 +23,11 @@
 //!
 //! [`Ledger`]: super::Ledger
 
-use super::{Allowance, Billable};
-use crate::pricing::RateBook;
+use super::{Billable, FreeTier};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
 use crate::pricing::tiers::{TierGroup, TierTable};
+use crate::pricing::{MissingRate, RateBook};
 use crate::time::{Date, Time};
 use std::collections::BTreeMap;
 
@@ -64,7 +64,7 @@ pub(crate) enum Provisional {
 pub(crate) trait Corrections {
     /// A unit counted as [`Provisional::ListRate`] (`rate`) or [`Provisional::Nothing`] (`None`)
     /// is free under a monthly free tier.
-    fn made_free(&mut self, unit: Counted, rate: Option<Money>, free_tier: Allowance);
+    fn made_free(&mut self, unit: Counted, rate: Option<Money>, free_tier: FreeTier);
     /// Units counted as [`Provisional::Tiered`] in `cell` cost `cost` in all.
     fn tier_cost(&mut self, cell: u32, cost: Money);
 }
@@ -85,13 +85,14 @@ struct FreeTierUnit {
 #[derive(Clone, Debug)]
 struct Earliest {
     month: usize,
-    free_tier: Allowance,
+    free_tier: FreeTier,
     /// A superset of the N earliest offered so far (all of them while fewer than N).
     units: Vec<FreeTierUnit>,
     /// The latest order among N kept units, once there are N: later units cannot be among the N.
     bound: Option<Order>,
     gaps: u64,
-    gap_message: Option<String>,
+    /// The first unit without a rate, for the error if it ends up charged.
+    gap: Option<MissingRate>,
 }
 
 impl Earliest {
@@ -141,7 +142,7 @@ pub(crate) struct DeferredLedger {
     tiers: BTreeMap<TierKey, u64>,
     bands: Vec<BandUnit>,
     /// The earliest charged unit without a rate, which fails the run.
-    error: Option<(Time, u64, String)>,
+    error: Option<(Time, u64, MissingRate)>,
 }
 
 impl DeferredLedger {
@@ -150,18 +151,11 @@ impl DeferredLedger {
         DeferredLedger { size, earliest: Vec::new(), tiers: BTreeMap::new(), bands: Vec::new(), error: None }
     }
 
-    fn slot(&mut self, month: usize, free_tier: Allowance) -> &mut Earliest {
+    fn slot(&mut self, month: usize, free_tier: FreeTier) -> &mut Earliest {
         let i = match self.earliest.iter().position(|e| e.month == month && e.free_tier == free_tier) {
             Some(i) => i,
             None => {
-                self.earliest.push(Earliest {
-                    month,
-                    free_tier,
-                    units: Vec::new(),
-                    bound: None,
-                    gaps: 0,
-                    gap_message: None,
-                });
+                self.earliest.push(Earliest { month, free_tier, units: Vec::new(), bound: None, gaps: 0, gap: None });
                 self.earliest.len() - 1
             }
         };
@@ -184,17 +178,17 @@ impl DeferredLedger {
     ) -> Provisional {
         // Rules 10, 16, 23: a unit a free tier may cover is counted at its list rate until
         // settlement knows whether it was among the month's first N.
-        if let Some(free_tier) = bill.allowance
+        if let Some(free_tier) = bill.free_tier
             && self.size > 0
         {
             let size = self.size();
             let e = self.slot(month, free_tier);
             if bill.rate.is_err() {
                 e.gaps += 1;
-                if e.gap_message.is_none()
+                if e.gap.is_none()
                     && let Err(gap) = bill.rate
                 {
-                    e.gap_message = Some(book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category));
+                    e.gap = Some(book.missing_rate(gap, bill.model, bill.card, bill.market, bill.category));
                 }
             }
             e.offer(FreeTierUnit { order, rate: bill.rate.ok(), counted }, size);
@@ -205,8 +199,8 @@ impl DeferredLedger {
             Err(gap) => {
                 let (t, customer, _) = order;
                 if self.error.as_ref().is_none_or(|(et, ec, _)| (t, customer) < (*et, *ec)) {
-                    let message = book.describe_gap(gap, bill.model, bill.card, bill.market, bill.category);
-                    self.error = Some((t, customer, message));
+                    let missing = book.missing_rate(gap, bill.model, bill.card, bill.market, bill.category);
+                    self.error = Some((t, customer, missing));
                 }
                 return Provisional::Nothing;
             }
@@ -232,8 +226,8 @@ impl DeferredLedger {
         for e in other.earliest {
             let mine = self.slot(e.month, e.free_tier);
             mine.gaps += e.gaps;
-            if mine.gap_message.is_none() {
-                mine.gap_message = e.gap_message;
+            if mine.gap.is_none() {
+                mine.gap = e.gap;
             }
             for unit in e.units {
                 mine.offer(unit, size);
@@ -254,8 +248,8 @@ impl DeferredLedger {
     /// prices the tiered ones.
     ///
     /// # Errors
-    /// The message of the earliest missing rate a charged unit needed.
-    pub(crate) fn settle(mut self, tallies: &mut impl Corrections, tiers: &TierTable) -> Result<(), String> {
+    /// The earliest missing rate a charged unit needed.
+    pub(crate) fn settle(mut self, tallies: &mut impl Corrections, tiers: &TierTable) -> Result<(), MissingRate> {
         if let Some((_, _, m)) = self.error.take() {
             return Err(m);
         }
@@ -269,8 +263,10 @@ impl DeferredLedger {
                 }
                 tallies.made_free(unit.counted, unit.rate, e.free_tier);
             }
-            if gaps > 0 {
-                return Err(e.gap_message.take().unwrap_or_else(|| "a rate is missing".to_owned()));
+            if gaps > 0
+                && let Some(missing) = e.gap.take()
+            {
+                return Err(missing);
             }
         }
         let mut current: Option<(usize, MarketId, TierGroup)> = None;
@@ -342,7 +338,7 @@ mod tests {
                 .map(|c| {
                     let mut p = DeferredLedger::new(n as u64);
                     for u in c {
-                        p.slot(0, Allowance::FreeFormMessages).offer(*u, n);
+                        p.slot(0, FreeTier::FreeFormMessages).offer(*u, n);
                     }
                     p
                 })
@@ -369,7 +365,7 @@ mod tests {
     }
 
     impl Corrections for Cells {
-        fn made_free(&mut self, unit: Counted, rate: Option<Money>, _: Allowance) {
+        fn made_free(&mut self, unit: Counted, rate: Option<Money>, _: FreeTier) {
             if let Some(rate) = rate {
                 let c = self.cells.entry(unit.cell).or_default();
                 c.0 -= 1;
@@ -391,8 +387,8 @@ mod tests {
     }
 
     /// A market and category, by index: (category, free tier, tier group, model).
-    const KINDS: [(BillCategory, Option<Allowance>, Option<TierGroup>, Model); 6] = [
-        (BillCategory::Service, Some(Allowance::FreeFormMessages), None, Model::PerMessage2026),
+    const KINDS: [(BillCategory, Option<FreeTier>, Option<TierGroup>, Model); 6] = [
+        (BillCategory::Service, Some(FreeTier::FreeFormMessages), None, Model::PerMessage2026),
         (BillCategory::Utility, None, Some(TierGroup::Utility), Model::PerMessage2026),
         (BillCategory::Authentication, None, Some(TierGroup::Authentication), Model::PerMessage2025),
         (BillCategory::AuthenticationInternational, None, Some(TierGroup::Authentication), Model::PerMessage2025),
@@ -440,7 +436,7 @@ mod tests {
                             market: MarketId(market),
                             card: None,
                             rate,
-                            allowance,
+                            free_tier: allowance,
                             tier,
                         };
                         Drawn { order: (Time(hour * crate::time::HOUR), customer, *n), month, bill }
@@ -480,7 +476,7 @@ mod tests {
                     c.0 += 1;
                     c.1 += cost;
                 }
-                Settled::FreeByAllowance(_) => *cells.free.entry(d.bill.category as u8).or_default() += 1,
+                Settled::WithinFreeTier(_) => *cells.free.entry(d.bill.category as u8).or_default() += 1,
             }
         }
         cells.cells.retain(|_, c| *c != (0, Money::ZERO));
@@ -488,7 +484,7 @@ mod tests {
     }
 
     /// The deferred ledger over the stream cut into chunks of customers, merged in `order`.
-    fn deferred(units: &[Drawn], size: u64, book: &RateBook, chunks: u64, reverse: bool) -> Result<Cells, String> {
+    fn deferred(units: &[Drawn], size: u64, book: &RateBook, chunks: u64, reverse: bool) -> Result<Cells, MissingRate> {
         let mut parts: Vec<(DeferredLedger, Cells)> =
             (0..chunks).map(|_| (DeferredLedger::new(size), Cells::default())).collect();
         for d in units {
