@@ -36,7 +36,7 @@ pub const CHUNK: u64 = 2048;
 /// One message of a traced customer, as a log would hold it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceRow {
-    /// Delivery time.
+    /// When it was delivered (an inbound message: received).
     pub time: Time,
     /// The customer's number in the run.
     pub customer: u64,
@@ -192,7 +192,7 @@ impl Partial {
     }
 }
 
-/// A whole run.
+/// What a run found: each replication's tallies and traffic, and the traced messages.
 #[derive(Clone, Debug)]
 pub struct RunResult {
     /// Replications in order.

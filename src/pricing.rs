@@ -242,7 +242,7 @@ impl fmt::Display for BillCategory {
 pub struct BundledCard {
     /// The file name under `rates/`: `<model>_<effective date>.csv`.
     pub file: &'static str,
-    /// The CSV text.
+    /// The card in Meta's CSV layout.
     pub text: &'static str,
     /// How far the figures can be trusted, and what is missing.
     pub notes: &'static str,

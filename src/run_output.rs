@@ -7,13 +7,12 @@ use crate::engine::RunResult;
 use crate::log::{LogWriter, csv_field};
 use crate::output::Files;
 use crate::pricing::BillCategory;
-use crate::pricing::money::Money;
 use crate::pricing::rate_card::CardId;
 use crate::report::ReportError;
-use crate::rules::{Outcome, Reason};
+use crate::rules::Outcome;
 use crate::scenario::Scenario;
-use crate::stats::{Summary, summarize};
-use crate::tally::{Charges, MESSAGE_KINDS, OUTCOMES, PricingTally, Traffic, kind_name};
+use crate::stats::{RunStats, Summary, mean_u64, summarize};
+use crate::tally::{Charges, MESSAGE_KINDS, OUTCOMES, Traffic, kind_name};
 use crate::time::Date;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
@@ -38,18 +37,6 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-fn provider_fees(s: &Scenario, tally: &PricingTally, traffic: &Traffic) -> Money {
-    let delivered = traffic.outcome(Outcome::Delivered);
-    let inbound = traffic.inbound();
-    s.business.fees.per_outbound * delivered
-        + s.business.fees.per_inbound * inbound
-        + tally.cost().percent(s.business.fees.markup_percent)
-}
-
-fn mean_u64(values: impl Iterator<Item = u64>, n: usize) -> f64 {
-    values.map(|v| v as f64).sum::<f64>() / n.max(1) as f64
-}
-
 fn round(v: f64) -> f64 {
     if v.is_finite() { (v * 1e6).round() / 1e6 } else { 0.0 }
 }
@@ -61,145 +48,6 @@ fn summary_json(x: &Summary) -> Value {
         "p50": round(x.p50), "p90": round(x.p90), "p95": round(x.p95),
         "min": round(x.min), "max": round(x.max),
     })
-}
-
-/// The statistics of a run, computed once: `summary.json` and the report both read them, so the
-/// report's numbers are summary.json's.
-#[derive(Clone, Debug)]
-pub struct RunStats {
-    /// Per (strategy, pricing), at index `strategy * pricings + pricing`.
-    pub cells: Vec<CellStats>,
-    /// Per pricing, every pair of strategies `a < b`, in the scenario's order.
-    pub paired: Vec<PairStats>,
-}
-
-/// The statistics of one strategy under one pricing.
-#[derive(Clone, Debug)]
-pub struct CellStats {
-    /// The exact total of each replication.
-    pub totals: Vec<Money>,
-    /// The total across replications.
-    pub total: Summary,
-    /// The provider's fees across replications.
-    pub fees: Summary,
-    /// Per bill category that had charged units or cost: mean charged units and the cost.
-    pub categories: Vec<CategoryStats>,
-    /// Mean messages per replication by final reason (reasons that occurred).
-    pub reasons: Vec<(Reason, f64)>,
-    /// Mean conversations opened per replication by category (categories that occurred).
-    pub conversations: Vec<(BillCategory, f64)>,
-}
-
-/// One bill category's charges.
-#[derive(Clone, Debug)]
-pub struct CategoryStats {
-    /// The category.
-    pub category: BillCategory,
-    /// Mean charged units per replication.
-    pub charged_mean: f64,
-    /// Its cost across replications.
-    pub cost: Summary,
-}
-
-/// Two strategies under one pricing, paired by replication (same simulated customers).
-#[derive(Clone, Debug)]
-pub struct PairStats {
-    /// The pricing (index in the scenario).
-    pub pricing: usize,
-    /// Strategy a (index).
-    pub a: usize,
-    /// Strategy b (index).
-    pub b: usize,
-    /// Per replication, cost of a minus cost of b.
-    pub difference: Summary,
-    /// The exact sum of those differences over the replications.
-    pub total: Money,
-    /// Replications in which a costs less.
-    pub a_cheaper: usize,
-    /// Replications in which b costs less.
-    pub b_cheaper: usize,
-}
-
-impl RunStats {
-    /// Computes the statistics of a run.
-    #[must_use]
-    pub fn new(s: &Scenario, r: &RunResult) -> RunStats {
-        let np = s.pricings.len();
-        let n = r.replications.len();
-        let mut cells = Vec::new();
-        for si in 0..s.strategies.len() {
-            for pi in 0..np {
-                let tallies: Vec<&PricingTally> = r.replications.iter().map(|rep| rep.tally(si, pi)).collect();
-                let exact = r.totals(si, pi);
-                let costs: Vec<f64> = exact.iter().map(|m| m.as_f64()).collect();
-                let fees: Vec<f64> = r
-                    .replications
-                    .iter()
-                    .map(|rep| provider_fees(s, rep.tally(si, pi), rep.traffic(si)).as_f64())
-                    .collect();
-                let mut categories = Vec::new();
-                for category in BillCategory::ALL {
-                    let charges: Vec<Charges> = tallies.iter().map(|t| t.by_category(category)).collect();
-                    if charges.iter().all(Charges::is_empty) {
-                        continue;
-                    }
-                    let costs: Vec<f64> = charges.iter().map(|c| c.cost.as_f64()).collect();
-                    categories.push(CategoryStats {
-                        category,
-                        charged_mean: mean_u64(charges.iter().map(|c| c.charged), n),
-                        cost: summarize(&costs),
-                    });
-                }
-                let reasons = Reason::ALL
-                    .iter()
-                    .filter_map(|reason| {
-                        let total: u64 = tallies.iter().map(|t| t.reason(*reason)).sum();
-                        (total > 0).then(|| (*reason, total as f64 / n as f64))
-                    })
-                    .collect();
-                let conversations = BillCategory::ALL
-                    .into_iter()
-                    .filter_map(|category| {
-                        let total: u64 = tallies.iter().map(|t| t.conversations(category)).sum();
-                        (total > 0).then(|| (category, total as f64 / n as f64))
-                    })
-                    .collect();
-                cells.push(CellStats {
-                    total: summarize(&costs),
-                    totals: exact,
-                    fees: summarize(&fees),
-                    categories,
-                    reasons,
-                    conversations,
-                });
-            }
-        }
-        let mut paired = Vec::new();
-        for pi in 0..np {
-            for a in 0..s.strategies.len() {
-                for b in a + 1..s.strategies.len() {
-                    let (ta, tb) = (&r.totals(a, pi), &r.totals(b, pi));
-                    let diffs: Vec<f64> = ta.iter().zip(tb).map(|(x, y)| (*x - *y).as_f64()).collect();
-                    paired.push(PairStats {
-                        pricing: pi,
-                        a,
-                        b,
-                        difference: summarize(&diffs),
-                        total: ta.iter().zip(tb).map(|(x, y)| *x - *y).sum(),
-                        a_cheaper: ta.iter().zip(tb).filter(|(x, y)| x < y).count(),
-                        b_cheaper: ta.iter().zip(tb).filter(|(x, y)| x > y).count(),
-                    });
-                }
-            }
-        }
-        RunStats { cells, paired }
-    }
-
-    /// The statistics of a strategy under a pricing.
-    #[must_use]
-    pub fn cell(&self, s: &Scenario, strategy: usize, pricing: usize) -> &CellStats {
-        &self.cells[strategy * s.pricings.len() + pricing]
-    }
 }
 
 /// Builds every output file of a run: the data files and, unless `report` is false, the charts

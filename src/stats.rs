@@ -4,6 +4,9 @@
 
 use serde::Serialize;
 
+mod run;
+pub(crate) use run::{CellStats, RunStats, mean_u64};
+
 /// A summary of one quantity across replications.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Summary {

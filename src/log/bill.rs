@@ -18,14 +18,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Read;
 
-/// How to bill.
+/// What a log is billed under: the rules' settings, the monthly free tiers and the provider's fees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BillOptions {
     /// The business's settings for the rules.
     pub settings: Settings,
     /// The size of each monthly free tier (rules 10, 16, 23); 0 switches them off.
     pub free_tier: u64,
-    /// Provider fees.
+    /// A provider's fees, reported apart from Meta's charges (rule 26).
     pub fees: ProviderFees,
 }
 
@@ -36,7 +36,7 @@ pub struct Priced {
     pub decision: Decision,
     /// The final reason (an allowance may have made a billable unit free).
     pub reason: Reason,
-    /// Billed at a rate.
+    /// Whether a rule billed it at a rate (a rate of 0 is still a charge).
     pub charged: bool,
     /// Meta's charge for it.
     pub cost: Money,
@@ -138,7 +138,7 @@ pub struct MessageCounts {
 /// A bill: Meta's charges by model, month, market and category; every message by reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bill {
-    /// Messages by fate.
+    /// Messages by what became of them.
     pub messages: MessageCounts,
     /// Charged units and cost per (model, month, market, category).
     pub lines: BTreeMap<(Model, Month, MarketId, BillCategory), Charges>,

@@ -16,13 +16,11 @@ use crate::time::Date;
 struct Stream(u64);
 
 impl Stream {
+    /// The next uniform in [0, 1): SplitMix64, the crate's own mixer, over a counter.
     fn next(&mut self) -> f64 {
+        let z = crate::behaviour::streams::mix(self.0);
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
+        crate::behaviour::streams::unit(z)
     }
 
     /// Roughly normal (sum of uniforms), mean 0, sd 1.

@@ -1,7 +1,7 @@
 //! A run's results as the report reads them: [`ReportData`] built from the run, the scenario
 //! and the statistics `summary.json` is written from, so the report's numbers are its numbers.
 
-use super::{CellStats, RunStats, cards_used};
+use super::cards_used;
 use crate::engine::RunResult;
 use crate::pricing::money::Money;
 use crate::pricing::{BUNDLED_CARDS, Model, Pricing, card_file_name};
@@ -11,6 +11,7 @@ use crate::report::{
 };
 use crate::scenario::Scenario;
 use crate::stats::quantile;
+use crate::stats::{CellStats, RunStats};
 use crate::time::Date;
 
 /// Everything the charts and the report show about a run.
