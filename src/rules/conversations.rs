@@ -56,7 +56,7 @@ impl Default for Conversations {
 
 /// A pricing model's ruling on one message, before the month ledger: the rule that decided it,
 /// the unit it bills at a list rate (if a rule charges it), and the conversation it opened. The
-/// ledger may still make the unit free ([`crate::log::bill::Priced`] is the final price).
+/// ledger may still make the unit free (a billed message's final price is `log::bill::Priced`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ruling {
     /// The rule that decided the message's price.
