@@ -12,9 +12,11 @@
 //!   user's own through [`RateBook::with_user_files`]) and [`BillOptions`] into a [`Bill`]; every
 //!   decision goes to a [`DecisionSink`]: [`NoDecisions`], [`DecisionsCsv`] (the decisions file)
 //!   or [`Timelines`] (`wasim explain`).
-//! - The values they speak in: [`Pricing`] and [`Model`], [`Money`], [`Country`], [`Date`],
-//!   [`Time`], [`UtcOffset`], and a message's [`Decision`] and its [`Reason`].
+//! - The values they speak in: [`Pricing`] and [`Model`], [`Settings`], [`Money`], [`Country`],
+//!   [`Date`], [`Time`], [`UtcOffset`], and what became of a message ([`Outcome`]) and why it
+//!   cost what it cost ([`Reason`]).
 //!
+//! Types reached through these (a decision's fields, an error's cause) are not named here.
 //! Everything else is private to the crate. `docs/architecture.md` says how data flows through
 //! the modules (scenario → behaviour → engine → rules and pricing → tally → outputs) and where
 //! each kind of change goes.
@@ -37,22 +39,22 @@ mod time;
 
 // Simulating a scenario.
 pub use engine::{RunError, RunResult, run};
-pub use output::{OutputError, write_dir};
+pub use output::write_dir;
 pub use run_output::{RunInfo, render as run_files, table as summary_table};
 pub use scenario::{Scenario, ScenarioError};
-pub use tally::{Charges, PricingTally, Replication, Traffic};
+pub use tally::{PricingTally, Replication, Traffic};
 
 // Billing a message log.
 pub use log::bill::{Bill, BillError, BillOptions, DecisionSink, NoDecisions, Priced, bill_log};
 pub use log::decisions::DecisionsCsv;
 pub use log::explain::Timelines;
-pub use log::{LogError, Row};
+pub use log::Row;
 
 // Prices and the values rules speak in.
 pub use pricing::fees::ProviderFees;
 pub use pricing::listing::bundled_cards;
 pub use pricing::markets::Country;
 pub use pricing::money::Money;
-pub use pricing::{MissingRate, Model, Pricing, RateBook, TableError, UserFile, UserFilesError};
-pub use rules::{Decision, MessageKind, Outcome, Reason, Settings, TemplateCategory};
+pub use pricing::{Model, Pricing, RateBook, UserFile, UserFilesError};
+pub use rules::{Outcome, Reason, Settings};
 pub use time::{Date, Time, UtcOffset};
