@@ -82,6 +82,8 @@ pub struct Profile {
     pub activity: f64,
     /// The key of the customer's random streams (the engine keys its per-content draws from it).
     pub key: CustomerKey,
+    /// The business number the customer is on (rule 27), numbered from 0.
+    pub number: u16,
 }
 
 /// A scenario's customers, ready to draw: the calendar of the run and the laws every customer
@@ -91,6 +93,8 @@ pub struct Population<'a> {
     customers: &'a Customers,
     period: Period,
     seed: u64,
+    /// Cumulative shares of customers on each business number (rule 27).
+    numbers: &'a [f64],
     calendar: Calendar,
     /// The count of messages after a visit's first.
     burst: PoissonTable,
@@ -101,15 +105,16 @@ pub struct Population<'a> {
 
 impl<'a> Population<'a> {
     /// The customers a scenario describes, over its `period`, drawn from streams of the root
-    /// `seed`.
+    /// `seed`, spread over business numbers by their cumulative `numbers` shares.
     #[must_use]
-    pub fn new(customers: &'a Customers, period: &Period, seed: u64) -> Population<'a> {
+    pub fn new(customers: &'a Customers, period: &Period, seed: u64, numbers: &'a [f64]) -> Population<'a> {
         let c = customers;
         let office = c.support.as_ref().and_then(|support| support.office_hours);
         Population {
             customers,
             period: *period,
             seed,
+            numbers,
             calendar: Calendar::new(period, &c.visits.hourly, &c.visits.weekly, office),
             burst: PoissonTable::new(c.visits.messages - 1.0),
             activity: c.activity_shape.and_then(|shape| Gamma::new(shape, 1.0 / shape).ok()),
@@ -145,7 +150,15 @@ impl<'a> Population<'a> {
         };
         let opted_in = bernoulli(s.opted_in, &mut rng);
         let activity = self.activity.map_or(1.0, |g| g.sample(&mut rng));
-        let profile = Profile { country, opted_in, activity, key };
+        // Rule 27: the number the customer is on (a draw only when the business has several).
+        let number = match self.numbers {
+            [] | [_] => 0,
+            numbers => {
+                let u: f64 = rng.random();
+                numbers.iter().position(|cum| u < *cum).unwrap_or(numbers.len() - 1) as u16
+            }
+        };
+        let profile = Profile { country, opted_in, activity, key, number };
         let days = f64::from(self.period.days);
         let mut id: u64 = 0;
         let content = |content: Content, urgent: bool, id: &mut u64, campaign: Option<u16>| {
@@ -174,7 +187,10 @@ impl<'a> Population<'a> {
                     if let Some(office) = &calendar.office {
                         t = office.next(t);
                     }
-                    let what = content(Content::Support, false, &mut id, None);
+                    // Rule 23: a share of answers are reactions (a draw only when it is a share).
+                    let answer =
+                        if bernoulli(support.reactions, support_rng) { Content::Reaction } else { Content::Support };
+                    let what = content(answer, false, &mut id, None);
                     out.push(t, what);
                 }
             }
@@ -199,6 +215,14 @@ impl<'a> Population<'a> {
                     let what = content(Content::Utility, n.urgent, &mut id, None);
                     happenings.push(t.plus(n.after), what);
                 }
+            }
+        }
+
+        // Rule 1: calls open the window like a message, at times from the visits' profile.
+        if s.calls_per_day > 0.0 {
+            let mut r = key.own_stream(Purpose::Calls);
+            for _ in 0..poisson(s.calls_per_day * activity * days, &mut r) {
+                happenings.push(calendar.draw(&mut r), What::Call);
             }
         }
 
@@ -274,7 +298,7 @@ mod tests {
                 "[run]\nstart = \"2026-01-05\"\ndays = {days}\n[customers]\ncountries = {{ IN = 1.0 }}\n[customers.visits]\nper-day = 0.2\nmessages = 3\n[orders]\nper-day = 0.05\nnotifications = [{{ after = \"0s\" }}, {{ after = \"3d\" }}]\n"
             );
             let s = Scenario::parse(&text, std::path::Path::new("t.toml")).unwrap();
-            let population = Population::new(&s.customers, &s.period, s.run.seed);
+            let population = Population::new(&s.customers, &s.period, s.run.seed, &s.business.numbers);
             let mut h = Happenings::default();
             let mut seen = 0;
             for customer in 0..20 {

@@ -17,14 +17,17 @@ mod agenda;
 
 use crate::behaviour::{ContentKeys, Happenings, Population, Reactions, Sent};
 use crate::event::{Answered, Event, What};
-use crate::pricing::ledger::Billable;
 use crate::pricing::ledger::deferred::{Counted, DeferredLedger, Provisional};
+use crate::pricing::ledger::{Billable, PriceCap};
 use crate::pricing::markets::{Country, MarketId};
 use crate::pricing::money::Money;
 use crate::pricing::{MissingRate, Model, Pricing};
-use crate::rules::{Context, Conversations, Message, MessageKind, Outcome, Reason, Settings, Status, Windows};
-use crate::scenario::{MAX_PRICINGS, Scenario};
-use crate::strategy::{Content, Route, Strategy};
+use crate::rules::{
+    Context, Conversations, Message, MessageKind, Outcome, Reason, Settings, Status, TemplateCategory, Windows,
+    marketing_limit_applies,
+};
+use crate::scenario::{MAX_PRICINGS, NamedStrategy, Scenario};
+use crate::strategy::{Content, Route};
 use crate::tally::{KindsAndOutcomes, Layout, PricingTally, Replication, Traffic};
 use crate::time::{Date, Time};
 use agenda::Agenda;
@@ -48,6 +51,10 @@ pub struct TraceRow {
     pub status: Status,
     /// The country of the customer's number.
     pub country: Country,
+    /// The business number the customer is on (rule 27), numbered from 0.
+    pub number: u16,
+    /// The price Meta charged a capped marketing template (rule 29).
+    pub price: Option<Money>,
 }
 
 /// What a message's local day decides for a customer's country: the date, the month of the run,
@@ -75,13 +82,16 @@ struct Plan<'a> {
     /// The run's first and last instants (local midnights).
     start: Time,
     end: Time,
+    /// Some campaign is capped in some market (rule 29).
+    capped: bool,
     trace: u64,
 }
 
 impl<'a> Plan<'a> {
     fn new(s: &'a Scenario, trace: u64) -> Plan<'a> {
         let (period, book) = (&s.period, &s.business.book);
-        let population = Population::new(&s.customers, period, s.run.seed);
+        let population = Population::new(&s.customers, period, s.run.seed, &s.business.numbers);
+        let capped = population.reactions().any_caps();
         let countries: Vec<Country> = population.countries().collect();
         let dates: Vec<Date> = (0..period.days).map(|d| period.date(d)).collect();
         let markets = dates.iter().flat_map(|date| countries.iter().map(|c| book.markets.market_of(*c, *date)));
@@ -116,6 +126,7 @@ impl<'a> Plan<'a> {
             countries,
             start: period.start_time(),
             end: period.end_time(),
+            capped,
             trace,
         }
     }
@@ -143,6 +154,9 @@ struct StrategyPartial {
     dropped: u64,
     held: u64,
     held_at_end: u64,
+    /// Capped marketing templates sent, and delivered (rule 29).
+    capped_sent: u64,
+    capped_delivered: u64,
     /// Messages per day by kind and outcome (the traffic's counts are summed from them).
     by_day: Vec<KindsAndOutcomes>,
     trace: Vec<TraceRow>,
@@ -167,6 +181,8 @@ impl Partial {
             dropped: 0,
             held: 0,
             held_at_end: 0,
+            capped_sent: 0,
+            capped_delivered: 0,
             by_day: vec![KindsAndOutcomes::default(); plan.layout.days()],
             trace: Vec::new(),
         };
@@ -182,6 +198,8 @@ impl Partial {
             a.dropped += b.dropped;
             a.held += b.held;
             a.held_at_end += b.held_at_end;
+            a.capped_sent += b.capped_sent;
+            a.capped_delivered += b.capped_delivered;
             for (x, y) in a.by_day.iter_mut().zip(&b.by_day) {
                 x.add(y);
             }
@@ -276,7 +294,8 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
             settled.push(tally);
         }
         tallies.push(settled);
-        let t = Traffic::new(strategy.dropped, strategy.held, strategy.held_at_end, &strategy.by_day);
+        let mut t = Traffic::new(strategy.dropped, strategy.held, strategy.held_at_end, &strategy.by_day);
+        (t.capped_sent, t.capped_delivered) = (strategy.capped_sent, strategy.capped_delivered);
         events += t.messages.total();
         traffic.push(t);
         trace.push(strategy.trace);
@@ -308,6 +327,8 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
         let profile = plan.population.generate(replication, customer, &mut scratch.happenings);
         let Scratch { happenings, scheduled, held } = &mut scratch;
         let keys = ContentKeys::new(profile.key);
+        // Rule 4: whether the per-user marketing limit applies to the customer's number.
+        let limited = marketing_limit_applies(profile.country);
         for (named, out) in plan.s.strategies.iter().zip(&mut out.strategies) {
             held.clear();
             let mut sim = CustomerSim {
@@ -317,8 +338,10 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 plan,
                 reactions,
                 customer,
-                strategy: named.strategy,
+                strategy: named,
                 country: profile.country,
+                number: profile.number,
+                limited,
                 opted_in: profile.opted_in,
                 windows: Windows::default(),
                 conversations: [Conversations::default(); MAX_PRICINGS],
@@ -345,8 +368,12 @@ struct CustomerSim<'a> {
     plan: &'a Plan<'a>,
     reactions: &'a Reactions,
     customer: u64,
-    strategy: Strategy,
+    strategy: &'a NamedStrategy,
     country: Country,
+    /// The business number the customer is on (rule 27).
+    number: u16,
+    /// Rule 4: the per-user marketing limit applies to the customer's number.
+    limited: bool,
     opted_in: bool,
     windows: Windows,
     conversations: [Conversations; MAX_PRICINGS],
@@ -368,7 +395,10 @@ impl CustomerSim<'_> {
                 continue;
             }
             match e.what {
-                What::Inbound { entry_point, answers } => self.inbound(e.time, entry_point, answers),
+                What::Inbound { entry_point, answers } => {
+                    self.inbound(e.time, MessageKind::Inbound { entry_point }, answers);
+                }
+                What::Call => self.inbound(e.time, MessageKind::Call, None),
                 What::Content { content, urgent, id, campaign } => self.content(e.time, content, urgent, id, campaign),
                 What::Timeout { id } => self.timeout(e.time, id),
             }
@@ -376,10 +406,10 @@ impl CustomerSim<'_> {
         self.out.held_at_end += self.held.len() as u64;
     }
 
-    /// An inbound message; `answers`: the content it replies to.
+    /// An inbound message or call; `answers`: the content it replies to.
     #[inline(always)]
-    fn inbound(&mut self, t: Time, entry_point: bool, answers: Option<Answered>) {
-        self.process(t, MessageKind::Inbound { entry_point }, Status::Delivered);
+    fn inbound(&mut self, t: Time, kind: MessageKind, answers: Option<Answered>) {
+        self.process(t, kind, Status::Delivered, PriceCap::None);
         // Held content goes out free-form inside the window this message opened.
         if !self.held.is_empty() {
             let held = std::mem::take(self.held);
@@ -436,10 +466,23 @@ impl CustomerSim<'_> {
     fn deliver(&mut self, t: Time, kind: MessageKind, content: Option<Content>, id: u64, campaign: Option<u16>) {
         let reactions = self.reactions;
         // Delivery failures: the same draw for the same content under every strategy.
-        let failed =
-            reactions.deliveries_can_fail() && reactions.delivery_fails(&self.keys, id, content.is_none(), kind);
+        let mut failed = reactions.deliveries_can_fail()
+            && reactions.delivery_fails(&self.keys, id, content.is_none(), kind, self.limited);
+        // Rule 29: a campaign's marketing template capped in the customer's market reaches the
+        // customer with the curve's share, at its price.
+        let mut cap = PriceCap::None;
+        if self.plan.capped
+            && let (Some(c), MessageKind::Template(TemplateCategory::Marketing)) = (campaign, kind)
+            && content == Some(Content::Marketing)
+            && let Some(capped) = reactions.capped(c, self.days[self.plan.day_of(t)].market)
+        {
+            cap = PriceCap::Reported(capped.price);
+            failed |= reactions.unreached(&self.keys, id, capped);
+            self.out.capped_sent += 1;
+            self.out.capped_delivered += u64::from(!failed);
+        }
         let status = if failed { Status::Failed } else { Status::Delivered };
-        if self.process(t, kind, status) != Outcome::Delivered {
+        if self.process(t, kind, status, cap) != Outcome::Delivered {
             return;
         }
         // The customer's reply to what was said: the same draw whatever form it took.
@@ -457,9 +500,10 @@ impl CustomerSim<'_> {
 
     /// One message through the rules, under every pricing; tallies it.
     #[inline(always)]
-    fn process(&mut self, t: Time, kind: MessageKind, status: Status) -> Outcome {
+    fn process(&mut self, t: Time, kind: MessageKind, status: Status, cap: PriceCap) -> Outcome {
         let plan = self.plan;
-        let message = Message { time: t, kind, status, country: self.country, opted_in: self.opted_in };
+        let message =
+            Message { time: t, kind, status, country: self.country, opted_in: self.opted_in, number: self.number, cap };
         let out = &mut *self.out;
         let day = plan.day_of(t);
         let DayInfo { date, month, market, slot } = self.days[day];
@@ -475,13 +519,18 @@ impl CustomerSim<'_> {
                 kind,
                 status: if delivery.outcome == Outcome::Failed { Status::Failed } else { Status::Delivered },
                 country: self.country,
+                number: self.number,
+                price: match cap {
+                    PriceCap::Reported(p) => Some(p),
+                    _ => None,
+                },
             });
         }
         // An inbound message is free under every model, opens and bills nothing: its reason is
         // counted under every pricing without the pricing rules (inlined where the message is
         // made, this is the whole inbound path).
-        if let MessageKind::Inbound { entry_point } = kind {
-            let reason = crate::rules::inbound_reason(&delivery, entry_point);
+        if !kind.is_outbound() {
+            let reason = crate::rules::inbound_reason(&delivery, kind);
             for (tally, _) in &mut out.pricings {
                 tally.count_reason(reason);
             }
@@ -497,7 +546,7 @@ impl CustomerSim<'_> {
             }
             if let Some(bill) = priced.bill {
                 let order = (t, self.customer, self.seq);
-                charge(plan, order, (day, month, slot), priced.reason, &bill, tally, ledger);
+                charge(plan, order, (day, month, slot), priced.reason, (&bill, cap), tally, ledger);
             }
         }
         delivery.outcome
@@ -512,14 +561,21 @@ fn charge(
     order: (Time, u64, u32),
     (day, month, slot): (usize, usize, usize),
     reason: Reason,
-    bill: &Billable,
+    (bill, cap): (&Billable, PriceCap),
     tally: &mut PricingTally,
     ledger: &mut DeferredLedger,
 ) {
     let cell = plan.layout.cell(month, slot, bill.category);
-    let counted = Counted { cell: cell.id(), day: day as u32, reason: reason.index() as u8 };
-    match ledger.take(month, bill, order, counted, &plan.s.business.book) {
-        Provisional::ListRate(rate) => tally.charge(cell, day, rate, rate),
+    // Rule 29: a capped unit's card rate, for the figures beside what Meta charged.
+    let card = if cap.is_some() { bill.rate.ok() } else { None };
+    let counted = Counted { cell: cell.id(), day: day as u32, reason: reason.index() as u8, card };
+    match ledger.take(month, bill, cap, order, counted, &plan.s.business.book) {
+        Provisional::ListRate(cost) => {
+            tally.charge(cell, day, cost, cost);
+            if let Some(card) = card {
+                tally.count_capped(cost, card);
+            }
+        }
         Provisional::Tiered { list } => tally.charge(cell, day, Money::ZERO, list),
         Provisional::Nothing => {}
     }

@@ -43,6 +43,8 @@ pub enum What {
         /// The campaign it belongs to, whose follow-ups a reply triggers.
         campaign: Option<u16>,
     },
+    /// The customer calls the business (rule 1).
+    Call,
     /// Content a strategy held back has waited as long as the strategy allows.
     Timeout {
         /// The held content's id.
@@ -74,7 +76,7 @@ impl Sequence {
     /// The sequence of event number `number` (below 2^63) doing `what`.
     #[must_use]
     pub fn new(number: u64, what: &What) -> Sequence {
-        let business = if matches!(what, What::Inbound { .. }) { 0 } else { Sequence::BUSINESS };
+        let business = if matches!(what, What::Inbound { .. } | What::Call) { 0 } else { Sequence::BUSINESS };
         Sequence(business | number)
     }
 

@@ -48,7 +48,7 @@ pub use tally::{PricingTally, Replication, Traffic};
 pub use log::bill::{Bill, BillError, BillOptions, DecisionSink, NoDecisions, Priced, bill_log};
 pub use log::decisions::DecisionsCsv;
 pub use log::explain::Timelines;
-pub use log::Row;
+pub use log::{LogShape, Row};
 
 // Prices and the values rules speak in.
 pub use pricing::fees::ProviderFees;

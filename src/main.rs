@@ -125,6 +125,14 @@ struct PricingArgs {
     /// Provider markup on Meta's charges, in percent.
     #[arg(long, value_name = "PCT", value_parser = parse_money, default_value = "0")]
     markup: Money,
+    /// The length of an entry-point window in hours, for every date (default: 24 h before
+    /// 2023-03-01, 72 h before 2026-09-28, 7 days from then).
+    #[arg(long, value_name = "H", value_parser = clap::value_parser!(u32).range(1..=8760))]
+    entry_point_hours: Option<u32>,
+    /// The last date of a government or non-profit exemption: free-form beyond the free tier is
+    /// free until then (at most 2027-12-31).
+    #[arg(long, value_name = "DATE", value_parser = parse_exempt_until)]
+    service_exempt_until: Option<Date>,
 }
 
 fn parse_pricing(s: &str) -> Result<Pricing, String> {
@@ -142,6 +150,13 @@ fn parse_date(s: &str) -> Result<Date, String> {
 fn parse_money(s: &str) -> Result<Money, String> {
     Money::parse(s)
 }
+fn parse_exempt_until(s: &str) -> Result<Date, String> {
+    let date = Date::parse(s)?;
+    if date > Date::from_ymd(2027, 12, 31).unwrap_or(date) {
+        return Err(format!("expected a date up to 2027-12-31 (the exemption's latest end), found `{s}`"));
+    }
+    Ok(date)
+}
 
 impl PricingArgs {
     fn options(&self) -> Result<BillOptions> {
@@ -157,6 +172,8 @@ impl PricingArgs {
                 primary_country: self.primary_country,
                 auth_international_from: self.auth_international_from,
                 us_marketing_pause: false,
+                entry_point_hours: self.entry_point_hours,
+                service_exempt_until: self.service_exempt_until,
             },
             free_tier: self.free_tier,
             fees: ProviderFees { per_outbound: self.fee_out, per_inbound: self.fee_in, markup_percent: self.markup },

@@ -160,17 +160,23 @@ pub enum FreeReason {
     FreeForm,
     /// Service conversations are free from 2024-11-01 (rule 16).
     ServiceConversation,
+    /// Reactions are never charged (rule 23).
+    Reaction,
+    /// A government or non-profit business's service messages beyond the free tier (rule 23).
+    Exempt,
 }
 
 impl FreeReason {
     /// Every reason, in the order charts stack them.
-    pub const ALL: [FreeReason; 6] = [
+    pub const ALL: [FreeReason; 8] = [
         FreeReason::ServiceWindow,
         FreeReason::EntryPoint,
         FreeReason::OpenConversation,
         FreeReason::FreeTier,
         FreeReason::FreeForm,
         FreeReason::ServiceConversation,
+        FreeReason::Reaction,
+        FreeReason::Exempt,
     ];
 
     /// The reason in a reader's words, as the chart's legend and the table's tooltip show it.
@@ -183,6 +189,8 @@ impl FreeReason {
             FreeReason::FreeTier => "Free: monthly allowance or free tier",
             FreeReason::FreeForm => "Free: free-form not charged",
             FreeReason::ServiceConversation => "Free: service conversation (from 2024-11-01)",
+            FreeReason::Reaction => "Free: reaction",
+            FreeReason::Exempt => "Free: government or non-profit exemption",
         }
     }
 
@@ -196,6 +204,8 @@ impl FreeReason {
             FreeReason::FreeTier => "Allowance",
             FreeReason::FreeForm => "Free-form",
             FreeReason::ServiceConversation => "Service conversation",
+            FreeReason::Reaction => "Reaction",
+            FreeReason::Exempt => "Exemption",
         }
     }
 }
@@ -225,7 +235,10 @@ impl PaidOrFree {
             | R::Blocked
             | R::Suppressed
             | R::UsMarketingPaused
-            | R::Failed => PaidOrFree::NotCounted,
+            | R::Failed
+            | R::InboundCall => PaidOrFree::NotCounted,
+            R::Reaction => PaidOrFree::Free(FreeReason::Reaction),
+            R::ServiceExempt => PaidOrFree::Free(FreeReason::Exempt),
             R::FreeInsideServiceWindow | R::UtilityInsideServiceWindow => PaidOrFree::Free(FreeReason::ServiceWindow),
             R::FreeFormNotCharged => PaidOrFree::Free(FreeReason::FreeForm),
             R::OpensEntryPointConversation

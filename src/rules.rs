@@ -16,8 +16,9 @@ pub use conversations::Conversations;
 pub(crate) use conversations::inbound_reason;
 pub use reason::Reason;
 pub use windows::Windows;
+pub(crate) use windows::marketing_limit_applies;
 
-use crate::pricing::ledger::Billable;
+use crate::pricing::ledger::{Billable, PriceCap};
 use crate::pricing::markets::{Country, MarketId};
 use crate::pricing::{BillCategory, Model, Pricing, RateBook};
 use crate::time::{Date, Time, UtcOffset};
@@ -74,17 +75,37 @@ pub enum MessageKind {
         /// Came through an entry point.
         entry_point: bool,
     },
-    /// A pre-approved template from the business.
+    /// An inbound call (rule 1): the customer called the business, answered or not, or accepted
+    /// the business's call. It opens the customer service window like a message, and is not one.
+    Call,
+    /// A pre-approved template from the business (`marketing_lite` in a log is a marketing
+    /// template sent through the Marketing Messages API).
     Template(TemplateCategory),
     /// Any non-template message from the business (text, media, interactive).
     FreeForm,
+    /// Direct Send (rule 28): a free-form message of category utility or authentication, whose
+    /// template Meta generates; priced as a template of that category and sent like one.
+    DirectSend(TemplateCategory),
+    /// The business's reaction to a customer's message (rule 23): free-form that needs an open
+    /// window, never charged.
+    Reaction,
 }
 
 impl MessageKind {
     /// Whether the business sent it.
     #[must_use]
     pub fn is_outbound(self) -> bool {
-        !matches!(self, MessageKind::Inbound { .. })
+        !matches!(self, MessageKind::Inbound { .. } | MessageKind::Call)
+    }
+
+    /// How a pricing model sees it: Direct Send is priced exactly as a template of its category
+    /// (rule 28).
+    #[must_use]
+    pub fn priced_as(self) -> MessageKind {
+        match self {
+            MessageKind::DirectSend(c) => MessageKind::Template(c),
+            other => other,
+        }
     }
 }
 
@@ -111,6 +132,10 @@ pub struct Message {
     pub country: Country,
     /// Whether the customer opted in to templates (logs: always, the sender suppressed the rest).
     pub opted_in: bool,
+    /// The business number the customer writes to or is written from (rule 27), numbered from 0.
+    pub number: u16,
+    /// A marketing template's price as Meta reported it, or its cap (rule 29).
+    pub cap: PriceCap,
 }
 
 /// The business's settings that rules depend on.
@@ -126,6 +151,11 @@ pub struct Settings {
     pub auth_international_from: Option<Date>,
     /// Rule 4: marketing templates to US numbers are not delivered from 2025-04-01 (simulator).
     pub us_marketing_pause: bool,
+    /// Rule 5: the length of an entry-point window in hours, for every date (`None`: rule 5's
+    /// dated table).
+    pub entry_point_hours: Option<u32>,
+    /// Rule 23: the last date of the business's government or non-profit exemption, if any.
+    pub service_exempt_until: Option<Date>,
 }
 
 impl Settings {
@@ -138,6 +168,8 @@ impl Settings {
             primary_country: None,
             auth_international_from: None,
             us_marketing_pause: false,
+            entry_point_hours: None,
+            service_exempt_until: None,
         }
     }
 }
@@ -255,8 +287,13 @@ pub(crate) struct Context<'a> {
     pub market: MarketId,
 }
 
-/// Rule 24: whether an authentication template takes the international rate.
+/// Rule 24: whether an authentication template takes the international rate. Only
+/// category-2023 and the per-message models know the rate (decision: template-2018 and
+/// conversation-2022 ignore the column).
 pub(crate) fn is_authentication_international(cx: &Context<'_>, model: Model) -> bool {
+    if !matches!(model, Model::Category2023 | Model::PerMessage2025 | Model::PerMessage2026) {
+        return false;
+    }
     let Some(from) = cx.settings.auth_international_from else { return false };
     let Some(home) = cx.settings.primary_country else { return false };
     if cx.date < from || cx.book.markets.market_of(home, cx.date) == cx.market {
@@ -298,6 +335,8 @@ mod tests {
             status: Status::Delivered,
             country: brazil,
             opted_in: true,
+            number: 0,
+            cap: PriceCap::None,
         };
         let mut total = Money::ZERO;
         let mut charges = Vec::new();
@@ -309,12 +348,13 @@ mod tests {
             let d = customer.decide(&m, &settings, &book);
             assert_eq!(d.outcome, Outcome::Delivered);
             match d.bill {
-                Some(b) => match ledger.settle(d.date.month(), &b, &book.tiers).unwrap() {
+                Some(b) => match ledger.settle(d.date.month(), &b, PriceCap::None, &book.tiers).unwrap() {
                     Settled::Charged { cost, .. } => {
                         total += cost;
                         charges.push(Some(cost));
                     }
                     Settled::WithinFreeTier(a) => panic!("no allowance applies to templates: {a:?}"),
+                    Settled::Exempt => panic!("no exemption applies to templates"),
                 },
                 None => charges.push(None),
             }
@@ -330,6 +370,8 @@ mod tests {
             status: Status::Delivered,
             country: Country::parse(country).unwrap(),
             opted_in,
+            number: 0,
+            cap: PriceCap::None,
         }
     }
 

@@ -4,7 +4,7 @@
 //! function of the scenario and seed, byte-identical for any thread count.
 
 use crate::engine::RunResult;
-use crate::log::{LogWriter, csv_field};
+use crate::log::{LogShape, LogWriter, csv_field};
 use crate::output::Files;
 use crate::pricing::BillCategory;
 use crate::pricing::rate_card::CardId;
@@ -67,12 +67,18 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Resu
         if r.trace.iter().all(Vec::is_empty) {
             break;
         }
-        let mut w = match LogWriter::new(Vec::new(), s.period.offset) {
+        // The trace names the business numbers when there are several (rule 27), and gives the
+        // price Meta charged a capped marketing template (rule 29), as a log would.
+        let capped = s.customers.campaigns.iter().any(|c| !c.caps.is_empty());
+        let shape = LogShape { business_numbers: s.business.numbers.len() > 1, prices: capped };
+        let mut w = match LogWriter::new(Vec::new(), s.period.offset, shape) {
             Ok(w) => w,
             Err(_) => continue,
         };
         for row in rows {
-            let _ = w.write(row.time, &format!("c{}", row.customer), row.kind, row.country, row.status);
+            let number = format!("number-{}", row.number + 1);
+            let customer = format!("c{}", row.customer);
+            let _ = w.write(row.time, &customer, row.kind, row.country, row.status, &number, row.price);
         }
         files.push((format!("trace-{}.csv", s.strategies[si].name), w.into_inner()));
     }

@@ -12,11 +12,12 @@ mod document;
 pub mod raw;
 
 use crate::pricing::fees::ProviderFees;
-use crate::pricing::markets::Country;
+use crate::pricing::markets::{Country, MarketId};
+use crate::pricing::money::Money;
 use crate::pricing::rate_card::RateGap;
 use crate::pricing::{BillCategory, Pricing, RateBook, UserFile, UserFilesError, card_file_name};
-use crate::rules::{Settings, TemplateCategory};
-use crate::strategy::Strategy;
+use crate::rules::{MessageKind, Settings, TemplateCategory};
+use crate::strategy::{Content, Route, Strategy};
 use crate::time::{Date, HOUR, Time, UtcOffset};
 use document::Document;
 use raw::Duration;
@@ -28,6 +29,8 @@ use std::path::{Path, PathBuf};
 pub const MAX_PRICINGS: usize = 6;
 /// Most strategies one run compares.
 pub const MAX_STRATEGIES: usize = 8;
+/// Most business phone numbers one scenario spreads its customers over.
+pub const MAX_NUMBERS: u32 = 100;
 /// Most follow-ups the business sends to one reply (the engine numbers them in four bits).
 pub const MAX_FOLLOW_UPS: u32 = 16;
 
@@ -133,6 +136,42 @@ pub struct Campaign {
     pub follow_ups: u32,
     /// Delay of each follow-up after the reply.
     pub follow_up_delay: Dist,
+    /// Its price cap per market (rule 29): its marketing templates are sent through the
+    /// Marketing Messages API with this cap to customers in the market.
+    pub caps: Vec<(MarketId, Money)>,
+}
+
+/// How capped marketing templates fare in one market (rule 29): at a few caps, the share
+/// delivered and the mean price charged, linear between the points and flat beyond them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReachCurve {
+    /// The market.
+    pub market: MarketId,
+    /// (cap, delivered share, mean price), by increasing cap.
+    pub points: Vec<(Money, f64, Money)>,
+}
+
+impl ReachCurve {
+    /// The delivered share and the mean price at `cap`.
+    #[must_use]
+    pub fn at(&self, cap: Money) -> (f64, Money) {
+        let Some(&(c0, d0, p0)) = self.points.first() else { return (1.0, cap) };
+        if cap <= c0 {
+            return (d0, p0);
+        }
+        for pair in self.points.windows(2) {
+            let ((a, da, pa), (b, db, pb)) = (pair[0], pair[1]);
+            if cap <= b {
+                // Linear in the cap, the price exact to the billionth (rounded down).
+                let (span, into) = ((b - a).0, (cap - a).0);
+                let share = da + (db - da) * (into as f64 / span as f64);
+                let price = pa + Money((pb - pa).0 * into / span);
+                return (share, price);
+            }
+        }
+        let &(_, d, p) = self.points.last().unwrap_or(&(c0, d0, p0));
+        (d, p)
+    }
 }
 
 /// One notification of an order.
@@ -173,6 +212,8 @@ pub struct Support {
     pub response: Dist,
     /// Agents answer only in office hours; a reply due outside waits for the next opening.
     pub office_hours: Option<OfficeHours>,
+    /// Share of answers that are reactions to the customer's message (rule 23).
+    pub reactions: f64,
 }
 
 /// One strategy to compare, with its name.
@@ -182,6 +223,34 @@ pub struct NamedStrategy {
     pub name: String,
     /// Its logic.
     pub strategy: Strategy,
+    /// Utility content that would go as a template goes by Direct Send instead (rule 28).
+    pub direct_send: bool,
+}
+
+impl NamedStrategy {
+    /// What to do with `content` now ([`Strategy::route`]), a utility template sent by Direct
+    /// Send when the strategy says so.
+    #[inline(always)]
+    #[must_use]
+    pub fn route(&self, content: Content, urgent: bool, window_open: bool) -> Route {
+        self.by_direct_send(self.strategy.route(content, urgent, window_open))
+    }
+
+    /// What to do with held content whose wait ran out ([`Strategy::on_timeout`]).
+    #[must_use]
+    pub fn on_timeout(&self, content: Content) -> Route {
+        self.by_direct_send(self.strategy.on_timeout(content))
+    }
+
+    #[inline(always)]
+    fn by_direct_send(&self, route: Route) -> Route {
+        match route {
+            Route::Send(MessageKind::Template(TemplateCategory::Utility)) if self.direct_send => {
+                Route::Send(MessageKind::DirectSend(TemplateCategory::Utility))
+            }
+            other => other,
+        }
+    }
 }
 
 /// The simulated days, in the business's time zone.
@@ -242,6 +311,12 @@ pub struct Business {
     pub book: RateBook,
     /// The user's card files, for the manifest.
     pub card_files: Vec<String>,
+    /// Its phone numbers (rule 27): cumulative shares of customers, the last 1.
+    pub numbers: Vec<f64>,
+    /// Rule 5: the length of an entry-point window in hours for every date (`None`: dated).
+    pub entry_point_hours: Option<u32>,
+    /// Rule 23: the last date of a government or non-profit exemption.
+    pub service_exempt_until: Option<Date>,
 }
 
 /// How often deliveries to customers fail. Written under `[business]`, but a matter of the
@@ -282,6 +357,10 @@ pub struct Customers {
     pub support: Option<Support>,
     /// Deliveries that fail.
     pub failures: DeliveryFailures,
+    /// Inbound calls per customer per day (rule 1).
+    pub calls_per_day: f64,
+    /// Reach curves of capped marketing templates, per market (rule 29).
+    pub reach: Vec<ReachCurve>,
 }
 
 /// What the report shows.
@@ -331,6 +410,8 @@ impl Scenario {
             primary_country: self.business.country,
             auth_international_from: self.business.auth_international_from,
             us_marketing_pause: self.business.us_marketing_pause,
+            entry_point_hours: self.business.entry_point_hours,
+            service_exempt_until: self.business.service_exempt_until,
         }
     }
 
@@ -389,18 +470,20 @@ impl Validator<'_> {
         let (period, run, pricings) = self.run(&raw.run)?;
         let (business, failures) = self.business(&raw.business)?;
         let people = self.customers(&raw.customers, &business.book, &pricings, period)?;
+        let reach = self.reach(&raw.reach, &business.book)?;
         let customers = Customers {
             ad_clicks_per_day: raw.ads.as_ref().map_or(Ok(0.0), |a| self.ads(a))?,
             campaigns: raw
                 .campaign
                 .iter()
                 .enumerate()
-                .map(|(i, k)| self.campaign(i, k, period))
+                .map(|(i, k)| self.campaign(i, k, period, &business.book, &reach))
                 .collect::<Result<_>>()?,
             orders: raw.orders.as_ref().map(|o| self.orders(o)).transpose()?,
             logins_per_day: raw.logins.as_ref().map_or(Ok(0.0), |l| self.logins(l))?,
             support: raw.support.as_ref().map(|s| self.support(s)).transpose()?,
             failures,
+            reach,
             ..people
         };
         let strategies = self.strategies(&raw.strategy)?;
@@ -594,6 +677,23 @@ impl Validator<'_> {
                 "expected business.country as well: international means outside the business's own market",
             ));
         }
+        if let Some(hours) = b.entry_point_hours
+            && !(1..=8760).contains(&hours)
+        {
+            return Err(self.err(
+                "business.entry-point-hours",
+                format!("expected an entry-point window of 1 to 8760 hours, found {hours}"),
+            ));
+        }
+        // Rule 23: Meta grants the exemption until 2027-12-31 at the latest.
+        if let Some(last) = b.service_exempt_until
+            && last > Date::ymd(2027, 12, 31)
+        {
+            return Err(self.err(
+                "business.service-exempt-until",
+                format!("expected a date up to 2027-12-31 (the exemption's latest end), found \"{last}\""),
+            ));
+        }
         let business = Business {
             country: b.country,
             auth_international_from: b.auth_international_from,
@@ -602,12 +702,93 @@ impl Validator<'_> {
             fees: Self::fees(&b.fees),
             book: self.rate_book(&b.rates, b.tiers.as_deref())?,
             card_files: b.rates.clone(),
+            numbers: self.numbers(b.numbers.as_ref())?,
+            entry_point_hours: b.entry_point_hours,
+            service_exempt_until: b.service_exempt_until,
         };
         let failures = DeliveryFailures {
             rate: self.share("business.failure-rate", b.failure_rate)?,
             marketing_limit: self.share("business.marketing-limit", b.marketing_limit)?,
         };
         Ok((business, failures))
+    }
+
+    /// `business.numbers`: cumulative shares of customers per number (rule 27), the last 1.
+    fn numbers(&self, n: Option<&raw::RawNumbers>) -> Result<Vec<f64>> {
+        let shares = match n {
+            None => vec![1.0],
+            Some(raw::RawNumbers::Count(count)) if (1..=MAX_NUMBERS).contains(count) => vec![1.0; *count as usize],
+            Some(raw::RawNumbers::Count(count)) => {
+                return Err(self
+                    .err("business.numbers", format!("expected 1 to {MAX_NUMBERS} business numbers, found {count}")));
+            }
+            Some(raw::RawNumbers::Shares(shares)) => {
+                if shares.is_empty() || shares.len() > MAX_NUMBERS as usize {
+                    return Err(self.err(
+                        "business.numbers",
+                        format!("expected the shares of 1 to {MAX_NUMBERS} business numbers, found {}", shares.len()),
+                    ));
+                }
+                for (i, share) in shares.iter().enumerate() {
+                    self.rate(&format!("business.numbers[{i}]"), *share)?;
+                }
+                shares.clone()
+            }
+        };
+        let total: f64 = shares.iter().sum();
+        if total <= 0.0 {
+            return Err(self.err("business.numbers", "expected at least one positive share, found all zero"));
+        }
+        let mut cumulative = 0.0;
+        Ok(shares
+            .iter()
+            .map(|share| {
+                cumulative += share / total;
+                cumulative
+            })
+            .collect())
+    }
+
+    /// `[reach.<market>]`: each market named as the cards name it, its points by increasing cap,
+    /// each delivered share a share and each price at most its cap.
+    fn reach(&self, given: &BTreeMap<String, raw::RawReach>, book: &RateBook) -> Result<Vec<ReachCurve>> {
+        let mut curves = Vec::new();
+        for (name, curve) in given {
+            let at = format!("reach.{name}");
+            let market = self.market(&at, name, book)?;
+            if curve.points.is_empty() {
+                return Err(self.err(&format!("{at}.points"), "expected at least one point"));
+            }
+            let mut points: Vec<(Money, f64, Money)> = Vec::new();
+            for (i, p) in curve.points.iter().enumerate() {
+                let here = |field: &str| format!("{at}.points[{i}].{field}");
+                if let Some(&(previous, _, _)) = points.last()
+                    && p.cap <= previous
+                {
+                    return Err(self.err(
+                        &here("cap"),
+                        format!("expected caps in increasing order, found {} after {previous}", p.cap),
+                    ));
+                }
+                let delivered = self.share(&here("delivered"), p.delivered)?;
+                if p.price > p.cap {
+                    return Err(self.err(
+                        &here("price"),
+                        format!("expected a price of at most the cap {}, found {}", p.cap, p.price),
+                    ));
+                }
+                points.push((p.cap, delivered, p.price));
+            }
+            curves.push(ReachCurve { market, points });
+        }
+        Ok(curves)
+    }
+
+    /// A market named as the rate cards name it (`Brazil`, `Rest of Latin America`).
+    fn market(&self, at: &str, name: &str, book: &RateBook) -> Result<MarketId> {
+        book.markets.id(name).filter(|m| book.cards().any(|card| card.markets().any(|x| x == *m))).ok_or_else(|| {
+            self.err(at, format!("expected a market as the rate cards name it (see `wasim rates`), found \"{name}\""))
+        })
     }
 
     /// `[business.fees]`: decimal strings, already exact and non-negative.
@@ -679,6 +860,11 @@ impl Validator<'_> {
             logins_per_day: 0.0,
             support: None,
             failures: DeliveryFailures::default(),
+            calls_per_day: match &c.calls {
+                Some(calls) => self.rate("customers.calls.per-day", calls.per_day)?,
+                None => 0.0,
+            },
+            reach: Vec::new(),
         })
     }
 
@@ -787,7 +973,14 @@ impl Validator<'_> {
     }
 
     /// One `[[campaign]]`, its sends those that fall within the run.
-    fn campaign(&self, i: usize, k: &raw::RawCampaign, period: Period) -> Result<Campaign> {
+    fn campaign(
+        &self,
+        i: usize,
+        k: &raw::RawCampaign,
+        period: Period,
+        book: &RateBook,
+        reach: &[ReachCurve],
+    ) -> Result<Campaign> {
         let at = |f: &str| format!("campaign[{i}].{f}");
         if let Some(every) = k.every
             && every.0 < HOUR
@@ -813,6 +1006,28 @@ impl Validator<'_> {
                 format!("expected at most {MAX_FOLLOW_UPS} follow-ups per reply, found {}", k.follow_ups),
             ));
         }
+        // Rule 29: a cap per market, for marketing templates, each market with its reach curve.
+        let mut caps = Vec::new();
+        for (name, cap) in &k.max_price {
+            let here = format!("{}.{name}", at("max-price"));
+            if k.category != TemplateCategory::Marketing {
+                return Err(self.err(
+                    &here,
+                    format!(
+                        "a max price applies to marketing templates only (rule 29), not to a {} campaign",
+                        k.category.id()
+                    ),
+                ));
+            }
+            let market = self.market(&here, name, book)?;
+            if !reach.iter().any(|r| r.market == market) {
+                return Err(self.err(
+                    &here,
+                    format!("expected a reach curve for {name} as well ([reach.\"{name}\"]): how many capped messages are delivered, at what price"),
+                ));
+            }
+            caps.push((market, *cap));
+        }
         Ok(Campaign {
             name: k.name.clone(),
             category: k.category,
@@ -821,6 +1036,7 @@ impl Validator<'_> {
             spread: k.spread.0,
             follow_ups: k.follow_ups,
             follow_up_delay: self.dist(&at("follow-up-delay"), &k.follow_up_delay)?,
+            caps,
         })
     }
 
@@ -851,6 +1067,7 @@ impl Validator<'_> {
             replies_per_visit: self.rate("support.replies-per-visit", s.replies_per_visit)?,
             response: self.dist("support.response", &s.response)?,
             office_hours: s.office_hours.as_ref().map(|h| self.office_hours(h)).transpose()?,
+            reactions: self.share("support.reactions", s.reactions)?,
         })
     }
 
@@ -873,7 +1090,7 @@ impl Validator<'_> {
     }
 
     /// Every `[[strategy]]`: unique names; one `window-check` if none.
-    fn strategies(&self, raw: &[raw::RawStrategy]) -> Result<Vec<NamedStrategy>> {
+    fn strategies(&self, raw: &[raw::RawStrategyEntry]) -> Result<Vec<NamedStrategy>> {
         let mut strategies: Vec<NamedStrategy> = Vec::new();
         for (i, s) in raw.iter().enumerate() {
             let named = self.strategy(i, s)?;
@@ -886,7 +1103,11 @@ impl Validator<'_> {
             strategies.push(named);
         }
         if strategies.is_empty() {
-            strategies.push(NamedStrategy { name: "window-check".into(), strategy: Strategy::WindowCheck });
+            strategies.push(NamedStrategy {
+                name: "window-check".into(),
+                strategy: Strategy::WindowCheck,
+                direct_send: false,
+            });
         }
         if strategies.len() > MAX_STRATEGIES {
             return Err(self.err("strategy", format!("expected at most {MAX_STRATEGIES} strategies")));
@@ -895,8 +1116,8 @@ impl Validator<'_> {
     }
 
     /// One `[[strategy]]`.
-    fn strategy(&self, i: usize, s: &raw::RawStrategy) -> Result<NamedStrategy> {
-        let (name, strategy) = match s {
+    fn strategy(&self, i: usize, entry: &raw::RawStrategyEntry) -> Result<NamedStrategy> {
+        let (name, strategy) = match &entry.logic {
             raw::RawStrategy::WindowCheck { name } => (name, Strategy::WindowCheck),
             raw::RawStrategy::AlwaysTemplate { name } => (name, Strategy::AlwaysTemplate),
             raw::RawStrategy::FreeFormFirst { name } => (name, Strategy::FreeFormFirst),
@@ -914,7 +1135,7 @@ impl Validator<'_> {
                 format!("expected a name without commas, quotes or slashes, found \"{name}\""),
             ));
         }
-        Ok(NamedStrategy { name: name.clone(), strategy })
+        Ok(NamedStrategy { name: name.clone(), strategy, direct_send: entry.direct_send })
     }
 
     /// `[report]`.

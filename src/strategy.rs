@@ -15,6 +15,9 @@ pub enum Content {
     Authentication,
     /// An agent's answer to a customer's visit.
     Support,
+    /// An agent's answer by a reaction to the customer's message (rule 23): free, and only
+    /// possible while the customer service window is open.
+    Reaction,
 }
 
 impl Content {
@@ -23,7 +26,7 @@ impl Content {
     pub fn template(self) -> MessageKind {
         MessageKind::Template(match self {
             Content::Marketing => TemplateCategory::Marketing,
-            Content::Utility | Content::Support => TemplateCategory::Utility,
+            Content::Utility | Content::Support | Content::Reaction => TemplateCategory::Utility,
             Content::Authentication => TemplateCategory::Authentication,
         })
     }
@@ -125,6 +128,15 @@ impl Strategy {
     pub fn route(self, content: Content, urgent: bool, window_open: bool) -> Route {
         if content == Content::Authentication {
             return Route::Send(content.template());
+        }
+        // A reaction needs the window (rule 23): sent while it is open, dropped when it is not,
+        // except by the naive strategy, which sends it anyway and sees it blocked.
+        if content == Content::Reaction {
+            return if window_open || self == Strategy::FreeFormFirst {
+                Route::Send(MessageKind::Reaction)
+            } else {
+                Route::Drop
+            };
         }
         match self {
             Strategy::WindowCheck => Route::Send(if window_open { MessageKind::FreeForm } else { content.template() }),

@@ -53,14 +53,39 @@ impl std::iter::Sum for Charges {
     }
 }
 
+/// Marketing templates whose charge a reported price or a cap set (rule 29), beside what the
+/// card would have charged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capped {
+    /// Charged marketing templates with a price or a cap.
+    pub messages: u64,
+    /// What Meta charged for them.
+    pub cost: Money,
+    /// What the rate card would have charged.
+    pub card_cost: Money,
+}
+
+impl Capped {
+    /// Counts one capped unit charged `cost` whose card rate is `card`.
+    pub(crate) fn add(&mut self, cost: Money, card: Money) {
+        self.messages += 1;
+        self.cost += cost;
+        self.card_cost += card;
+    }
+}
+
 /// The kinds of message counted, in the order outputs list them.
-pub const MESSAGE_KINDS: [MessageKind; 6] = [
+pub const MESSAGE_KINDS: [MessageKind; 10] = [
     MessageKind::Inbound { entry_point: false },
     MessageKind::Inbound { entry_point: true },
     MessageKind::Template(TemplateCategory::Marketing),
     MessageKind::Template(TemplateCategory::Utility),
     MessageKind::Template(TemplateCategory::Authentication),
     MessageKind::FreeForm,
+    MessageKind::Call,
+    MessageKind::DirectSend(TemplateCategory::Utility),
+    MessageKind::DirectSend(TemplateCategory::Authentication),
+    MessageKind::Reaction,
 ];
 
 /// The outcomes counted, in the order outputs list them.
@@ -77,6 +102,11 @@ pub fn kind_name(kind: MessageKind) -> &'static str {
         MessageKind::Template(TemplateCategory::Utility) => "utility",
         MessageKind::Template(TemplateCategory::Authentication) => "authentication",
         MessageKind::FreeForm => "freeform",
+        MessageKind::Call => "call",
+        MessageKind::DirectSend(TemplateCategory::Marketing) => "direct_send_marketing",
+        MessageKind::DirectSend(TemplateCategory::Utility) => "direct_send_utility",
+        MessageKind::DirectSend(TemplateCategory::Authentication) => "direct_send_authentication",
+        MessageKind::Reaction => "reaction",
     }
 }
 
@@ -89,6 +119,11 @@ fn kind_slot(kind: MessageKind) -> usize {
         MessageKind::Template(TemplateCategory::Utility) => 3,
         MessageKind::Template(TemplateCategory::Authentication) => 4,
         MessageKind::FreeForm => 5,
+        MessageKind::Call => 6,
+        // (Direct Send is utility or authentication; a marketing one is counted with utility.)
+        MessageKind::DirectSend(TemplateCategory::Utility | TemplateCategory::Marketing) => 7,
+        MessageKind::DirectSend(TemplateCategory::Authentication) => 8,
+        MessageKind::Reaction => 9,
     }
 }
 
@@ -173,6 +208,10 @@ pub struct Traffic {
     pub held: u64,
     /// Content still held when the run ended (never sent).
     pub held_at_end: u64,
+    /// Capped marketing templates sent (rule 29).
+    pub capped_sent: u64,
+    /// Capped marketing templates delivered.
+    pub capped_delivered: u64,
     /// Per day of the run.
     pub daily: Vec<DayTraffic>,
 }
@@ -191,7 +230,7 @@ impl Traffic {
                 DayTraffic { inbound, attempted: day.total() - inbound, delivered }
             })
             .collect();
-        Traffic { messages, dropped, held, held_at_end, daily }
+        Traffic { messages, dropped, held, held_at_end, capped_sent: 0, capped_delivered: 0, daily }
     }
 
     /// Messages with an outcome, of every kind.
@@ -322,6 +361,8 @@ pub struct PricingTally {
     reasons: Vec<u64>,
     /// Conversations opened (charged or free), at the category's place in [`BillCategory::ALL`].
     conversations: [u64; BillCategory::ALL.len()],
+    /// Capped marketing templates, beside the card (rule 29).
+    capped: Capped,
 }
 
 impl PricingTally {
@@ -332,6 +373,7 @@ impl PricingTally {
             daily: vec![Charges::default(); layout.days],
             reasons: vec![0; Reason::ALL.len()],
             conversations: [0; BillCategory::ALL.len()],
+            capped: Capped::default(),
         }
     }
 
@@ -348,6 +390,20 @@ impl PricingTally {
         for (a, b) in self.conversations.iter_mut().zip(&other.conversations) {
             *a += b;
         }
+        self.capped.messages += other.capped.messages;
+        self.capped.cost += other.capped.cost;
+        self.capped.card_cost += other.capped.card_cost;
+    }
+
+    /// Counts a capped marketing template charged `cost`, whose card rate is `card` (rule 29).
+    pub(crate) fn count_capped(&mut self, cost: Money, card: Money) {
+        self.capped.add(cost, card);
+    }
+
+    /// Capped marketing templates: how many, what Meta charged, what the card would have.
+    #[must_use]
+    pub fn capped(&self) -> Capped {
+        self.capped
     }
 
     /// Counts a message's final reason (until settlement changes it).
@@ -430,6 +486,11 @@ impl Corrections for PricingTally {
             let day = &mut self.daily[unit.day as usize];
             day.charged -= 1;
             day.cost = day.cost - rate;
+            if let Some(card) = unit.card {
+                self.capped.messages -= 1;
+                self.capped.cost = self.capped.cost - rate;
+                self.capped.card_cost = self.capped.card_cost - card;
+            }
         }
         self.reasons[usize::from(unit.reason)] -= 1;
         self.reasons[Reason::WithinFreeTier(free_tier).index()] += 1;

@@ -5,6 +5,8 @@
 
 use super::streams::{CustomerKey, Purpose, PurposeKey, mix, unit};
 use super::{Dist, sample};
+use crate::pricing::markets::MarketId;
+use crate::pricing::money::Money;
 use crate::rules::{MessageKind, TemplateCategory};
 use crate::scenario::{Customers, MAX_FOLLOW_UPS, ReplyBehaviour};
 use crate::strategy::Content;
@@ -55,6 +57,15 @@ struct FollowUps {
     delay: Dist,
 }
 
+/// How a campaign's capped marketing templates fare in one market (rule 29).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Capped {
+    /// The share delivered.
+    pub delivered: f64,
+    /// The price Meta charges a delivered one.
+    pub price: Money,
+}
+
 /// The customers' reactions, from a scenario.
 #[derive(Clone, Debug)]
 pub struct Reactions {
@@ -64,6 +75,8 @@ pub struct Reactions {
     marketing_limit: f64,
     /// Per campaign, in the scenario's order.
     follow_ups: Vec<FollowUps>,
+    /// Per campaign, its capped markets and how its templates fare there (rule 29).
+    caps: Vec<Vec<(MarketId, Capped)>>,
 }
 
 impl Reactions {
@@ -79,7 +92,42 @@ impl Reactions {
                 .iter()
                 .map(|c| FollowUps { count: c.follow_ups, delay: c.follow_up_delay })
                 .collect(),
+            caps: s
+                .campaigns
+                .iter()
+                .map(|c| {
+                    c.caps
+                        .iter()
+                        .filter_map(|&(market, cap)| {
+                            let curve = s.reach.iter().find(|r| r.market == market)?;
+                            let (delivered, price) = curve.at(cap);
+                            Some((market, Capped { delivered, price }))
+                        })
+                        .collect()
+                })
+                .collect(),
         }
+    }
+
+    /// Whether any campaign is capped in some market.
+    #[must_use]
+    pub fn any_caps(&self) -> bool {
+        self.caps.iter().any(|c| !c.is_empty())
+    }
+
+    /// How campaign `campaign`'s marketing templates fare in `market`, if capped there.
+    #[inline]
+    #[must_use]
+    pub fn capped(&self, campaign: u16, market: MarketId) -> Option<Capped> {
+        let caps = self.caps.get(usize::from(campaign))?;
+        caps.iter().find(|(m, _)| *m == market).map(|(_, c)| *c)
+    }
+
+    /// Whether capped content `id` is not delivered, at the campaign's delivered share (its own
+    /// draw, the same under every strategy).
+    #[must_use]
+    pub fn unreached(&self, keys: &ContentKeys, id: u64, capped: Capped) -> bool {
+        capped.delivered < 1.0 && unit(mix(mix(keys.delivery.key(id)))) >= capped.delivered
     }
 
     /// Whether any delivery can fail (a failure rate or a marketing limit): only then is a
@@ -90,15 +138,23 @@ impl Reactions {
     }
 
     /// Whether the delivery of message `kind` carrying content `id` fails (rule 4: the general
-    /// failure rate, and the per-user marketing limit for marketing templates). A re-engagement
-    /// template sent for content `id` has a draw of its own.
+    /// failure rate, and the per-user marketing limit for marketing templates to customers it
+    /// applies to, `limited`). A re-engagement template sent for content `id` has a draw of its
+    /// own.
     #[inline(always)]
     #[must_use]
-    pub fn delivery_fails(&self, keys: &ContentKeys, id: u64, reengagement: bool, kind: MessageKind) -> bool {
+    pub fn delivery_fails(
+        &self,
+        keys: &ContentKeys,
+        id: u64,
+        reengagement: bool,
+        kind: MessageKind,
+        limited: bool,
+    ) -> bool {
         let salt = if reengagement { 1 << 63 } else { 0 };
         let key = keys.delivery.key(id ^ salt);
         let mut failed = unit(key) < self.failure_rate;
-        if kind == MessageKind::Template(TemplateCategory::Marketing) && self.marketing_limit > 0.0 {
+        if kind == MessageKind::Template(TemplateCategory::Marketing) && self.marketing_limit > 0.0 && limited {
             failed |= unit(mix(key)) < self.marketing_limit;
         }
         failed
@@ -110,7 +166,7 @@ impl Reactions {
     #[must_use]
     pub fn reply_delay(&self, keys: &ContentKeys, id: u64, sent: Sent) -> Option<i64> {
         let (keys, category) = match sent {
-            Sent::Content(Content::Support) => return None,
+            Sent::Content(Content::Support | Content::Reaction) => return None,
             Sent::Content(c) => (keys.reply, c.category()),
             Sent::ReEngagement(c) => (keys.re_engage_reply, c),
         };

@@ -32,6 +32,8 @@ pub enum Purpose {
     ReEngageReply = 10,
     /// Follow-up delays (keyed by the content's id).
     FollowUp = 11,
+    /// Inbound calls.
+    Calls = 12,
 }
 
 /// splitmix64's finaliser: a bijective 64-bit mixer.

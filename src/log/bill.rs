@@ -3,15 +3,15 @@
 //! an unsorted one is read whole and sorted.
 
 use super::ids::{CustomerIds, IdBatch};
-use super::{LogError, LogReader, Row};
+use super::{LogError, LogReader, LogShape, Row, Unmodelled};
 use crate::hash::FastMap;
 use crate::pricing::fees::ProviderFees;
 use crate::pricing::ledger::{Ledger, Settled};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
 use crate::pricing::{BillCategory, MissingRate, Model, RateBook};
-use crate::rules::{Customer, Decision, Message, Outcome, Reason, Settings};
-use crate::tally::Charges;
+use crate::rules::{Customer, Decision, Message, MessageKind, Outcome, Reason, Settings};
+use crate::tally::{Capped, Charges};
 use crate::time::{Month, Time};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -42,6 +42,9 @@ pub struct Priced {
     pub cost: Money,
     /// Its place in a volume-tier count, if tiered.
     pub tier_count: Option<u64>,
+    /// What the rate card would have charged, when a reported price or a cap set the charge
+    /// (rule 29).
+    pub card_cost: Option<Money>,
 }
 
 impl Priced {
@@ -78,16 +81,17 @@ pub enum BillError {
 
 /// Where decisions go as they are made (a CSV file, an explanation), in priced order.
 pub trait DecisionSink {
-    /// One priced message.
+    /// Pricing starts, on a log of this shape; it may start over (a log turned out unsorted),
+    /// and then everything received so far is to be forgotten.
     ///
     /// # Errors
     /// I/O errors.
-    fn decision(&mut self, customer: &str, row: &Row, priced: &Priced) -> std::io::Result<()>;
-    /// The log turned out unsorted: forget everything received so far, pricing starts over.
+    fn start(&mut self, shape: LogShape) -> std::io::Result<()>;
+    /// One priced message of `customer`, through business `number` when the log names numbers.
     ///
     /// # Errors
     /// I/O errors.
-    fn restart(&mut self) -> std::io::Result<()>;
+    fn decision(&mut self, customer: &str, number: Option<&str>, row: &Row, priced: &Priced) -> std::io::Result<()>;
     /// Whether the sink keeps decisions at all; billing skips one that does not.
     fn wants_decisions(&self) -> bool {
         true
@@ -98,10 +102,10 @@ pub trait DecisionSink {
 pub struct NoDecisions;
 
 impl DecisionSink for NoDecisions {
-    fn decision(&mut self, _: &str, _: &Row, _: &Priced) -> std::io::Result<()> {
+    fn start(&mut self, _: LogShape) -> std::io::Result<()> {
         Ok(())
     }
-    fn restart(&mut self) -> std::io::Result<()> {
+    fn decision(&mut self, _: &str, _: Option<&str>, _: &Row, _: &Priced) -> std::io::Result<()> {
         Ok(())
     }
     fn wants_decisions(&self) -> bool {
@@ -133,6 +137,10 @@ pub struct MessageCounts {
     pub suppressed: u64,
     /// Sent, not delivered.
     pub failed: u64,
+    /// Inbound calls, counted among the inbound rows too (rule 1).
+    pub calls: u64,
+    /// Rows of categories the rules do not price (rule 30), counted apart from all the others.
+    pub unmodelled: u64,
 }
 
 /// A bill: Meta's charges by model, month, market and category; every message by reason.
@@ -148,6 +156,12 @@ pub struct Bill {
     pub conversations: BTreeMap<(Model, BillCategory), u64>,
     /// Customers in the log.
     pub customers: u64,
+    /// Business numbers in the log (1 without a `business_number` column).
+    pub numbers: u64,
+    /// Rows of unmodelled categories, per category (rule 30).
+    pub unmodelled: BTreeMap<Unmodelled, u64>,
+    /// Marketing templates charged at a reported price or a cap (rule 29).
+    pub capped: Capped,
 }
 
 /// A bill's running sums while billing: hash maps with a fast hasher, sorted into a [`Bill`]'s
@@ -158,14 +172,18 @@ struct Totals {
     lines: FastMap<(Model, Month, MarketId, BillCategory), Charges>,
     reasons: FastMap<(Model, Reason), ReasonTotal>,
     conversations: FastMap<(Model, BillCategory), u64>,
+    capped: Capped,
 }
 
 impl Totals {
-    fn add(&mut self, priced: &Priced) {
+    fn add(&mut self, priced: &Priced, kind: MessageKind) {
         let d = &priced.decision;
         let m = &mut self.messages;
         match d.outcome {
-            Outcome::Received => m.inbound += 1,
+            Outcome::Received => {
+                m.inbound += 1;
+                m.calls += u64::from(kind == MessageKind::Call);
+            }
             Outcome::Delivered => {
                 m.outbound += 1;
                 m.delivered += 1;
@@ -193,6 +211,9 @@ impl Totals {
             && let Some(bill) = d.bill
         {
             self.lines.entry((d.model, d.date.month(), d.market, bill.category)).or_default().charge(priced.cost);
+            if let Some(card) = priced.card_cost {
+                self.capped.add(priced.cost, card);
+            }
         }
     }
 
@@ -203,6 +224,9 @@ impl Totals {
             reasons: self.reasons.iter().map(|(k, v)| (*k, *v)).collect(),
             conversations: self.conversations.iter().map(|(k, v)| (*k, *v)).collect(),
             customers,
+            numbers: 1,
+            unmodelled: BTreeMap::new(),
+            capped: self.capped,
         }
     }
 }
@@ -228,7 +252,8 @@ impl Bill {
     #[must_use]
     pub fn provider_fees(&self, fees: &ProviderFees) -> (Money, Money, Money) {
         let outbound = fees.per_outbound * self.messages.delivered;
-        let inbound = fees.per_inbound * self.messages.inbound;
+        // Rule 1: a call is not a message and takes no per-message fee.
+        let inbound = fees.per_inbound * (self.messages.inbound - self.messages.calls);
         let markup = self.total_cost().percent(fees.markup_percent);
         (outbound, inbound, markup)
     }
@@ -295,7 +320,14 @@ impl Bill {
                 "markup": markup.to_string(),
             },
             "customers": self.customers,
+            "business_numbers": self.numbers,
             "messages": self.messages,
+            "unmodelled": self.unmodelled.iter().map(|(u, n)| (u.id().to_owned(), json!(n))).collect::<Map<_, _>>(),
+            "max_price": {
+                "messages": self.capped.messages,
+                "cost": self.capped.cost.to_string(),
+                "card_cost": self.capped.card_cost.to_string(),
+            },
             "charged": charged,
             "cost_by_category": cost_by_category,
             "conversations": conversations,
@@ -330,8 +362,34 @@ impl Bill {
             "Messages: {} inbound, {} outbound: {} delivered, {} blocked, {} suppressed, {} failed",
             m.inbound, m.outbound, m.delivered, m.blocked, m.suppressed, m.failed
         );
+        if m.calls > 0 {
+            let _ =
+                writeln!(s, "Calls: {} of the inbound rows are calls (never charged; they open the window)", m.calls);
+        }
+        if self.numbers > 1 {
+            let _ = writeln!(s, "Business numbers: {}", self.numbers);
+        }
+        if m.unmodelled > 0 {
+            // Rule 30: counted and listed, never priced.
+            let parts: Vec<String> = self.unmodelled.iter().map(|(u, n)| format!("{} {n}", u.id())).collect();
+            let _ = writeln!(
+                s,
+                "Unmodelled: {} rows not priced and not counted above ({})",
+                m.unmodelled,
+                parts.join(", ")
+            );
+        }
         let (out_fee, in_fee, markup) = self.provider_fees(&options.fees);
         let _ = writeln!(s, "Meta charges: {currency} {}", self.total_cost());
+        if self.capped.messages > 0 {
+            // Rule 29: what Meta charged capped marketing templates, beside the card.
+            let c = &self.capped;
+            let _ = writeln!(
+                s,
+                "Marketing max price: {} templates charged {currency} {} (the card: {currency} {})",
+                c.messages, c.cost, c.card_cost
+            );
+        }
         if out_fee + in_fee + markup != Money::ZERO {
             let _ = writeln!(
                 s,
@@ -382,7 +440,13 @@ impl Bill {
 pub struct Biller<'a> {
     book: &'a RateBook,
     options: BillOptions,
-    customers: Vec<Customer>,
+    /// One state per (business number, customer) pair (rule 27).
+    states: Vec<Customer>,
+    /// The state of each (number, customer) pair, when the log names business numbers; without,
+    /// a customer's state is at its own index.
+    pairs: Option<FastMap<(u16, u32), u32>>,
+    /// Customers seen (the highest index, plus one).
+    customers: u32,
     ledger: Ledger,
     totals: Totals,
 }
@@ -394,10 +458,36 @@ impl<'a> Biller<'a> {
         Biller {
             book,
             options,
-            customers: Vec::new(),
+            states: Vec::new(),
+            pairs: None,
+            customers: 0,
             ledger: Ledger::new(options.free_tier),
             totals: Totals::default(),
         }
+    }
+
+    /// A biller of a log that names business numbers: each (number, customer) pair has its own
+    /// windows, entry points and conversations (rule 27).
+    #[must_use]
+    pub fn with_numbers(mut self) -> Biller<'a> {
+        self.pairs = Some(FastMap::default());
+        self
+    }
+
+    /// The state of customer `customer` at business number `number`.
+    fn state(&mut self, customer: u32, number: u16) -> usize {
+        self.customers = self.customers.max(customer + 1);
+        let i = match &mut self.pairs {
+            None => customer as usize,
+            Some(pairs) => {
+                let next = pairs.len() as u32;
+                *pairs.entry((number, customer)).or_insert(next) as usize
+            }
+        };
+        if i >= self.states.len() {
+            self.states.resize(i + 1, Customer::default());
+        }
+        i
     }
 
     /// Prices one message of customer `index` (customers are numbered from 0 as they appear).
@@ -405,25 +495,30 @@ impl<'a> Biller<'a> {
     /// # Errors
     /// A rate a rule needs is missing (the message names market, category and card).
     pub fn price(&mut self, customer: u32, message: &Message) -> Result<Priced, MissingRate> {
-        let i = customer as usize;
-        if i >= self.customers.len() {
-            self.customers.resize(i + 1, Customer::default());
-        }
-        let decision = self.customers[i].decide(message, &self.options.settings, self.book);
-        let mut priced =
-            Priced { decision, reason: decision.reason, charged: false, cost: Money::ZERO, tier_count: None };
+        let i = self.state(customer, message.number);
+        let decision = self.states[i].decide(message, &self.options.settings, self.book);
+        let mut priced = Priced {
+            decision,
+            reason: decision.reason,
+            charged: false,
+            cost: Money::ZERO,
+            tier_count: None,
+            card_cost: None,
+        };
         if let Some(bill) = decision.bill {
-            match self.ledger.settle(decision.date.month(), &bill, &self.book.tiers) {
-                Ok(Settled::Charged { cost, tier_count }) => {
+            match self.ledger.settle(decision.date.month(), &bill, message.cap, &self.book.tiers) {
+                Ok(Settled::Charged { cost, tier_count, card_rate }) => {
                     priced.charged = true;
                     priced.cost = cost;
                     priced.tier_count = tier_count;
+                    priced.card_cost = card_rate;
                 }
                 Ok(Settled::WithinFreeTier(a)) => priced.reason = Reason::WithinFreeTier(a),
+                Ok(Settled::Exempt) => priced.reason = Reason::ServiceExempt,
                 Err(gap) => return Err(self.book.missing_rate(gap, bill.model, bill.card, bill.market, bill.category)),
             }
         }
-        self.totals.add(&priced);
+        self.totals.add(&priced, message.kind);
         Ok(priced)
     }
 
@@ -431,7 +526,10 @@ impl<'a> Biller<'a> {
     /// depend on one another, so the memory system serves them together; pricing then finds
     /// them in cache. Only speed depends on it.
     fn warm(&self, customers: impl Iterator<Item = u32>) {
-        for customer in customers.filter_map(|i| self.customers.get(i as usize)) {
+        if self.pairs.is_some() {
+            return;
+        }
+        for customer in customers.filter_map(|i| self.states.get(i as usize)) {
             // A whole copy reads every cache line the state spans.
             std::hint::black_box(*customer);
         }
@@ -440,7 +538,7 @@ impl<'a> Biller<'a> {
     /// The bill so far.
     #[must_use]
     pub fn bill(&self) -> Bill {
-        self.totals.bill(self.customers.len() as u64)
+        self.totals.bill(u64::from(self.customers))
     }
 }
 
@@ -457,20 +555,52 @@ pub fn bill_log<R: Read>(
 ) -> Result<Bill, BillError> {
     match bill_streaming(open().map_err(BillError::Read)?, book, options, sink)? {
         Some(bill) => Ok(bill),
-        None => {
-            sink.restart().map_err(BillError::Decisions)?;
-            bill_sorted_in_memory(open().map_err(BillError::Read)?, book, options, sink)
-        }
+        None => bill_sorted_in_memory(open().map_err(BillError::Read)?, book, options, sink),
     }
 }
 
 fn to_message(row: &Row) -> Message {
-    Message { time: row.time, kind: row.kind, status: row.status, country: row.country, opted_in: true }
+    Message {
+        time: row.time,
+        kind: row.kind,
+        status: row.status,
+        country: row.country,
+        opted_in: true,
+        number: row.number,
+        cap: row.cap,
+    }
+}
+
+/// A biller for a log of `reader`'s shape, with the sink told that pricing starts.
+fn start<'a, R: Read>(
+    reader: &LogReader<R>,
+    book: &'a RateBook,
+    options: &BillOptions,
+    sink: &mut dyn DecisionSink,
+) -> Result<Biller<'a>, BillError> {
+    sink.start(reader.shape()).map_err(BillError::Decisions)?;
+    let biller = Biller::new(book, *options);
+    Ok(if reader.shape().business_numbers { biller.with_numbers() } else { biller })
+}
+
+/// The bill at the end of the log: the biller's, with what only the reader knows (rules 27, 30).
+fn finish<R: Read>(biller: &Biller<'_>, reader: &LogReader<R>) -> Bill {
+    let mut bill = biller.bill();
+    bill.numbers = reader.numbers().len().max(1) as u64;
+    bill.unmodelled = reader.unmodelled().collect();
+    bill.messages.unmodelled = bill.unmodelled.values().sum();
+    bill
+}
+
+/// The business numbers' names, when the log has them.
+fn names<R: Read>(reader: &LogReader<R>) -> Option<&[String]> {
+    reader.shape().business_numbers.then(|| reader.numbers())
 }
 
 fn price_row(
     biller: &mut Biller<'_>,
     ids: &CustomerIds,
+    numbers: Option<&[String]>,
     row: &Row,
     sink: &mut dyn DecisionSink,
 ) -> Result<(), BillError> {
@@ -482,7 +612,8 @@ fn price_row(
     if !sink.wants_decisions() {
         return Ok(());
     }
-    sink.decision(ids.name(row.customer), row, &priced).map_err(BillError::Decisions)
+    let number = numbers.and_then(|names| names.get(usize::from(row.number))).map(String::as_str);
+    sink.decision(ids.name(row.customer), number, row, &priced).map_err(BillError::Decisions)
 }
 
 /// Rows are numbered and priced in batches of about this many, so that the customer ids and
@@ -507,6 +638,7 @@ impl Unpriced {
         &mut self,
         count: usize,
         ids: &mut CustomerIds,
+        numbers: Option<&[String]>,
         biller: &mut Biller<'_>,
         sink: &mut dyn DecisionSink,
     ) -> Result<(), BillError> {
@@ -520,7 +652,7 @@ impl Unpriced {
         }
         biller.warm(batch.iter().map(|r| r.customer));
         for row in batch.iter() {
-            price_row(biller, ids, row, sink)?;
+            price_row(biller, ids, numbers, row, sink)?;
         }
         self.rows.drain(..count);
         self.numbered = self.rows.len();
@@ -542,32 +674,32 @@ fn bill_streaming<R: Read>(
 ) -> Result<Option<Bill>, BillError> {
     let mut reader = LogReader::new(input)?;
     let mut ids = CustomerIds::default();
-    let mut biller = Biller::new(book, *options);
+    let mut biller = start(&reader, book, options, sink)?;
     let mut pending = Unpriced::default();
     let mut current = Time::NEVER;
     loop {
         let row = match reader.next_row(&mut |id| pending.ids.push(id)) {
             Ok(Some(row)) => row,
             Ok(None) => {
-                pending.price(pending.rows.len(), &mut ids, &mut biller, sink)?;
-                return Ok(Some(biller.bill()));
+                pending.price(pending.rows.len(), &mut ids, names(&reader), &mut biller, sink)?;
+                return Ok(Some(finish(&biller, &reader)));
             }
             Err(e) => {
                 let earlier = pending.rows.partition_point(|r| r.time < current);
-                pending.price(earlier, &mut ids, &mut biller, sink)?;
+                pending.price(earlier, &mut ids, names(&reader), &mut biller, sink)?;
                 return Err(e.into());
             }
         };
         if row.time < current {
             let earlier = pending.rows.partition_point(|r| r.time < current);
-            pending.price(earlier, &mut ids, &mut biller, sink)?;
+            pending.price(earlier, &mut ids, names(&reader), &mut biller, sink)?;
             return Ok(None);
         }
         let new_instant = row.time > current;
         current = row.time;
         pending.rows.push(row);
         if new_instant && pending.rows.len() > BATCH {
-            pending.price(pending.rows.len() - 1, &mut ids, &mut biller, sink)?;
+            pending.price(pending.rows.len() - 1, &mut ids, names(&reader), &mut biller, sink)?;
         }
     }
 }
@@ -594,14 +726,14 @@ fn bill_sorted_in_memory<R: Read>(
     // Keys are unique (they end in the row number), so an unstable sort gives the one order, in
     // place, without the half-size buffer a stable sort allocates.
     rows.sort_unstable_by_key(Row::priced_order);
-    let mut biller = Biller::new(book, *options);
+    let mut biller = start(&reader, book, options, sink)?;
     for chunk in rows.chunks(BATCH) {
         biller.warm(chunk.iter().map(|r| r.customer));
         for row in chunk {
-            price_row(&mut biller, &ids, row, sink)?;
+            price_row(&mut biller, &ids, names(&reader), row, sink)?;
         }
     }
-    Ok(biller.bill())
+    Ok(finish(&biller, &reader))
 }
 
 /// Gives rows read with their id's place in `batch` their customer's number instead.
@@ -624,12 +756,12 @@ mod tests {
     struct Recorded(Vec<(String, u64, Reason, Money)>);
 
     impl DecisionSink for Recorded {
-        fn decision(&mut self, customer: &str, row: &Row, priced: &Priced) -> std::io::Result<()> {
-            self.0.push((customer.to_owned(), row.row, priced.reason, priced.cost));
+        fn start(&mut self, _: LogShape) -> std::io::Result<()> {
+            self.0.clear();
             Ok(())
         }
-        fn restart(&mut self) -> std::io::Result<()> {
-            self.0.clear();
+        fn decision(&mut self, customer: &str, _: Option<&str>, row: &Row, priced: &Priced) -> std::io::Result<()> {
+            self.0.push((customer.to_owned(), row.row, priced.reason, priced.cost));
             Ok(())
         }
     }
@@ -659,7 +791,7 @@ mod tests {
                 row: row.row,
                 rate,
             })?;
-            recorded.decision(&names[row.customer as usize], row, &priced).unwrap();
+            recorded.decision(&names[row.customer as usize], None, row, &priced).unwrap();
         }
         Ok((biller.bill(), recorded))
     }

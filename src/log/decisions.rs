@@ -4,7 +4,7 @@
 //! not at all.
 
 use super::bill::{DecisionSink, Priced};
-use super::{Row, csv_field, kind_fields};
+use super::{LogShape, Row, csv_field, kind_fields};
 use crate::output::AtomicFile;
 use crate::pricing::RateBook;
 use crate::rules::Status;
@@ -12,13 +12,15 @@ use crate::time::UtcOffset;
 use std::io::Write as _;
 use std::path::Path;
 
-const HEADER: &str = "line,row,time,customer,direction,type,category,country,status,outcome,pricing_model,market,billed_as,unit,charged,cost,reason,tier_count\n";
+const HEADER: &str = "line,row,time,customer,direction,type,category,country,status,outcome,pricing_model,market,billed_as,unit,charged,cost,reason,tier_count";
 
 /// A decisions file being written.
 pub struct DecisionsCsv<'a> {
     file: AtomicFile,
     book: &'a RateBook,
     offset: UtcOffset,
+    /// The optional columns the log has, echoed after the others.
+    shape: LogShape,
 }
 
 impl<'a> DecisionsCsv<'a> {
@@ -28,9 +30,8 @@ impl<'a> DecisionsCsv<'a> {
     /// # Errors
     /// When the file cannot be created.
     pub fn create(path: &Path, book: &'a RateBook, offset: UtcOffset) -> std::io::Result<DecisionsCsv<'a>> {
-        let mut file = AtomicFile::create(path)?;
-        file.write_all(HEADER.as_bytes())?;
-        Ok(DecisionsCsv { file, book, offset })
+        let file = AtomicFile::create(path)?;
+        Ok(DecisionsCsv { file, book, offset, shape: LogShape::default() })
     }
 
     /// Puts the finished file in place.
@@ -43,7 +44,22 @@ impl<'a> DecisionsCsv<'a> {
 }
 
 impl DecisionSink for DecisionsCsv<'_> {
-    fn decision(&mut self, customer: &str, row: &Row, p: &Priced) -> std::io::Result<()> {
+    fn start(&mut self, shape: LogShape) -> std::io::Result<()> {
+        self.shape = shape;
+        self.file.truncate()?;
+        self.file.write_all(HEADER.as_bytes())?;
+        // The log's business numbers (rule 27) and what the card would have charged a capped
+        // marketing template (rule 29), when the log has those columns.
+        if shape.business_numbers {
+            self.file.write_all(b",business_number")?;
+        }
+        if shape.prices {
+            self.file.write_all(b",card_cost")?;
+        }
+        self.file.write_all(b"\n")
+    }
+
+    fn decision(&mut self, customer: &str, number: Option<&str>, row: &Row, p: &Priced) -> std::io::Result<()> {
         let d = &p.decision;
         let (direction, kind, category) = kind_fields(row.kind);
         let status = match (row.kind.is_outbound(), row.status) {
@@ -58,7 +74,7 @@ impl DecisionSink for DecisionsCsv<'_> {
             None => "",
         };
         let tier = p.tier_count.map(|n| n.to_string()).unwrap_or_default();
-        writeln!(
+        write!(
             self.file,
             "{},{},{},{},{direction},{kind},{category},{},{status},{},{},{},{billed_as},{unit},{},{},{},{tier}",
             row.line,
@@ -72,11 +88,16 @@ impl DecisionSink for DecisionsCsv<'_> {
             p.charged,
             p.cost,
             csv_field(p.reason.text()),
-        )
-    }
-
-    fn restart(&mut self) -> std::io::Result<()> {
-        self.file.truncate()?;
-        self.file.write_all(HEADER.as_bytes())
+        )?;
+        if self.shape.business_numbers {
+            write!(self.file, ",{}", csv_field(number.unwrap_or("")))?;
+        }
+        if self.shape.prices {
+            match p.card_cost {
+                Some(card) => write!(self.file, ",{card}")?,
+                None => write!(self.file, ",")?,
+            }
+        }
+        writeln!(self.file)
     }
 }

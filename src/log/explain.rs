@@ -1,8 +1,8 @@
 //! `wasim explain`: each customer's timeline, message by message, with the windows open at that
 //! moment, what the message opened, what it cost and why.
 
-use super::Row;
 use super::bill::{DecisionSink, Priced};
+use super::{LogShape, Row};
 use crate::pricing::RateBook;
 use crate::pricing::money::Money;
 use crate::rules::Outcome;
@@ -14,20 +14,21 @@ use std::fmt::Write as _;
 #[derive(Default)]
 pub struct Timelines {
     order: Vec<String>,
-    by_customer: HashMap<String, Vec<(Row, Priced)>>,
+    by_customer: HashMap<String, Vec<(Row, Priced, Option<String>)>>,
 }
 
 impl DecisionSink for Timelines {
-    fn decision(&mut self, customer: &str, row: &Row, priced: &Priced) -> std::io::Result<()> {
-        if !self.by_customer.contains_key(customer) {
-            self.order.push(customer.to_owned());
-        }
-        self.by_customer.entry(customer.to_owned()).or_default().push((*row, *priced));
+    fn start(&mut self, _: LogShape) -> std::io::Result<()> {
+        *self = Timelines::default();
         Ok(())
     }
 
-    fn restart(&mut self) -> std::io::Result<()> {
-        *self = Timelines::default();
+    fn decision(&mut self, customer: &str, number: Option<&str>, row: &Row, priced: &Priced) -> std::io::Result<()> {
+        if !self.by_customer.contains_key(customer) {
+            self.order.push(customer.to_owned());
+        }
+        let number = number.map(str::to_owned);
+        self.by_customer.entry(customer.to_owned()).or_default().push((*row, *priced, number));
         Ok(())
     }
 }
@@ -42,17 +43,24 @@ impl Timelines {
             let entries = &self.by_customer[customer];
             let _ = writeln!(s, "Customer {customer}");
             let mut total = Money::ZERO;
-            for (row, p) in entries {
+            for (row, p, number) in entries {
                 let d = &p.decision;
                 total += p.cost;
-                let cost = if p.charged { format!("{currency} {}", p.cost) } else { "free".to_owned() };
+                let cost = match (p.charged, p.card_cost) {
+                    // Rule 29: a reported price or a cap set the charge; the card's rate beside it.
+                    (true, Some(card)) => format!("{currency} {} (the card: {card})", p.cost),
+                    (true, None) => format!("{currency} {}", p.cost),
+                    (false, _) => "free".to_owned(),
+                };
                 let fate = match d.outcome {
                     Outcome::Received | Outcome::Delivered => String::new(),
                     other => format!(" [{}]", other.id()),
                 };
+                // Rule 27: windows and conversations are per business number, so say which.
+                let via = number.as_ref().map(|n| format!(", number {n}")).unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "  {}  {}{fate}  ({}, {}, line {})",
+                    "  {}  {}{fate}  ({}, {}{via}, line {})",
                     row.time.display(offset),
                     row,
                     d.model,

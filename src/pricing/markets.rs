@@ -14,7 +14,13 @@ const COUNTRY_CODES: usize = 26 * 26;
 
 impl Country {
     /// The United States (rule 4's marketing pause).
-    pub const US: Country = Country(20 * 26 + 18);
+    pub const US: Country = Country::of(*b"US");
+
+    /// The country of an upper-case two-letter code written in code.
+    #[must_use]
+    pub const fn of(code: [u8; 2]) -> Country {
+        Country((code[0] - b'A') as u16 * 26 + (code[1] - b'A') as u16)
+    }
 
     /// Parses a two-letter code, in either case (`in`, `IN`).
     ///

@@ -278,6 +278,8 @@ pub fn free_colour(r: FreeReason) -> RGBColor {
         FreeReason::FreeTier => 0xCCB974,
         FreeReason::FreeForm => 0x8172B3,
         FreeReason::ServiceConversation => 0x937860,
+        FreeReason::Reaction => 0xDA8BC3,
+        FreeReason::Exempt => 0x8C8C8C,
     })
 }
 

@@ -87,20 +87,19 @@ pub(super) fn billable(
     tier: Option<TierGroup>,
 ) -> Option<Billable> {
     let (card, rate) = cx.book.rate(model, cx.date, cx.market, category);
-    Some(Billable { model, category, unit, market: cx.market, card, rate, free_tier, tier })
+    Some(Billable { model, category, unit, market: cx.market, card, rate, free_tier, tier, number: 0, exempt: false })
 }
 
-/// Rules 1 and 5: an inbound message is never charged, under any model; it (re)opens the
-/// customer service window and, through an entry point, may arm a free entry point. It opens
-/// and prices no conversation, so the simulation may take its reason from here without
+/// Rules 1 and 5: an inbound message or call is never charged, under any model; it (re)opens
+/// the customer service window and, through an entry point, may arm a free entry point. It
+/// opens and prices no conversation, so the simulation may take its reason from here without
 /// [`Conversations::price`].
-pub(crate) fn inbound_reason(delivery: &Delivery, entry_point: bool) -> Reason {
-    if delivery.armed_entry_point {
-        Reason::InboundEntryPoint
-    } else if entry_point {
-        Reason::InboundEntryPointWhileOpen
-    } else {
-        Reason::Inbound
+pub(crate) fn inbound_reason(delivery: &Delivery, kind: MessageKind) -> Reason {
+    match kind {
+        MessageKind::Call => Reason::InboundCall,
+        _ if delivery.armed_entry_point => Reason::InboundEntryPoint,
+        MessageKind::Inbound { entry_point: true } => Reason::InboundEntryPointWhileOpen,
+        _ => Reason::Inbound,
     }
 }
 
@@ -118,8 +117,8 @@ impl Conversations {
         // or not: two-way branches on different values, which the processor predicts far better
         // than one jump on the outcome (a third to a half of simulated messages are inbound, most
         // of the rest delivered).
-        if let MessageKind::Inbound { entry_point } = message.kind {
-            return Ruling::free(inbound_reason(delivery, entry_point));
+        if !message.kind.is_outbound() {
+            return Ruling::free(inbound_reason(delivery, message.kind));
         }
         if delivery.outcome != Outcome::Delivered {
             // Only a delivered outbound message can be charged or open a conversation.
@@ -134,11 +133,19 @@ impl Conversations {
                 _ => Reason::Blocked,
             });
         }
+        // Rule 23: a delivered reaction is never charged, under any model, uses no free tier and
+        // opens nothing.
+        if message.kind == MessageKind::Reaction {
+            return Ruling::free(Reason::Reaction);
+        }
         // Rules 5 and 18: conversations do not carry across a change of model, except rule 18's.
         if self.model != Some(model) {
             self.switch_to(model, auto);
         }
-        match model {
+        // Rule 28: Direct Send is priced exactly as a template of its category, under every model.
+        let priced_as = Message { kind: message.kind.priced_as(), ..*message };
+        let message = &priced_as;
+        let mut ruling = match model {
             // Rule 6: each delivered template is charged, except inside a CSW.
             Model::Template2018 => template_2018::price(message, delivery, cx),
             // Rules 7–11: one conversation at a time, user- or business-initiated.
@@ -150,7 +157,12 @@ impl Conversations {
             Model::PerMessage2025 => per_message::price_2025(message, delivery, self.carried_utility_until, cx),
             // Rules 22–23: as per-message-2025, with utility inside the CSW and free-form charged.
             Model::PerMessage2026 => per_message::price_2026(message, delivery, cx),
+        };
+        // Rule 27: a unit is billed on the business number the message went through.
+        if let Some(bill) = ruling.bill.as_mut() {
+            bill.number = message.number;
         }
+        ruling
     }
 
     /// Drops the conversations of the previous model: under `auto`, conversations do not carry
@@ -196,6 +208,7 @@ impl Conversations {
 pub(super) mod fixture {
     use super::super::windows::Delivery;
     use super::super::{Context, Message, MessageKind, Outcome, Settings, Status};
+    use crate::pricing::ledger::PriceCap;
     use crate::pricing::markets::Country;
     use crate::pricing::{Pricing, RateBook};
     use crate::time::{Date, HOUR};
@@ -213,6 +226,8 @@ pub(super) mod fixture {
             status: Status::Delivered,
             country: Country::parse("IN").unwrap(),
             opted_in: true,
+            number: 0,
+            cap: PriceCap::None,
         }
     }
 

@@ -79,13 +79,19 @@ pub(super) fn price_2026(message: &Message, delivery: &Delivery, cx: &Context<'_
             opened: None,
         },
         // Rule 22, the second difference: free-form messages are charged at the market's service
-        // rate (never tiered). Rule 23: the first N of the month are free, by the month ledger's
-        // free-form allowance.
-        _ => Ruling {
-            reason: Reason::ChargedFreeForm,
-            bill: billable(cx, MODEL, BillCategory::Service, Unit::Message, Some(FreeTier::FreeFormMessages), None),
-            opened: None,
-        },
+        // rate (never tiered). Rule 23: the first N of the month per business number are free,
+        // by the month ledger's free tier; beyond it, a government or non-profit business's are
+        // free while its exemption holds (Direct Send, priced as a template, is not free-form).
+        _ => {
+            let exempt = cx.settings.service_exempt_until.is_some_and(|last| cx.date <= last);
+            let mut bill =
+                billable(cx, MODEL, BillCategory::Service, Unit::Message, Some(FreeTier::FreeFormMessages), None);
+            if let Some(b) = bill.as_mut() {
+                b.exempt = exempt;
+            }
+            let reason = if exempt { Reason::ServiceExempt } else { Reason::ChargedFreeForm };
+            Ruling { reason, bill, opened: None }
+        }
     }
 }
 

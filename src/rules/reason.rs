@@ -76,11 +76,17 @@ pub enum Reason {
     ChargedFreeForm,
     /// Rule 10, 16 or 23: within a monthly allowance.
     WithinFreeTier(FreeTier),
+    /// Rule 1: an inbound call, never charged (calling's own per-minute prices are out of scope).
+    InboundCall,
+    /// Rule 23: a reaction, never charged under any model, using no free tier.
+    Reaction,
+    /// Rule 23: free-form beyond the free tier, free under a government or non-profit exemption.
+    ServiceExempt,
 }
 
 impl Reason {
     /// Every reason, in a fixed order (for tallies indexed by [`Reason::index`]).
-    pub const ALL: [Reason; 34] = [
+    pub const ALL: [Reason; 37] = [
         Reason::Inbound,
         Reason::InboundEntryPoint,
         Reason::InboundEntryPointWhileOpen,
@@ -115,6 +121,9 @@ impl Reason {
         Reason::WithinFreeTier(FreeTier::Conversations),
         Reason::WithinFreeTier(FreeTier::ServiceConversations),
         Reason::WithinFreeTier(FreeTier::FreeFormMessages),
+        Reason::InboundCall,
+        Reason::Reaction,
+        Reason::ServiceExempt,
     ];
 
     /// This reason's position in [`Reason::ALL`].
@@ -155,6 +164,9 @@ impl Reason {
             Reason::ChargedUtility => 29,
             Reason::ChargedFreeForm => 30,
             Reason::WithinFreeTier(_) => 31,
+            Reason::InboundCall => 34,
+            Reason::Reaction => 35,
+            Reason::ServiceExempt => 36,
         };
         let allowance = match self {
             Reason::WithinFreeTier(FreeTier::ServiceConversations) => 1,
@@ -227,6 +239,13 @@ impl Reason {
             }
             Reason::WithinFreeTier(FreeTier::FreeFormMessages) => {
                 "free: within the month's free allowance of free-form messages"
+            }
+            Reason::InboundCall => {
+                "free: inbound calls are never charged here (calling's own prices are out of scope); opens the customer service window"
+            }
+            Reason::Reaction => "free: reactions are never charged and use no free allowance",
+            Reason::ServiceExempt => {
+                "free: service messages are free for eligible government and non-profit organisations"
             }
         }
     }

@@ -9,10 +9,6 @@ use crate::time::{Date, HOUR, Time};
 pub const SERVICE_WINDOW: i64 = 24 * HOUR;
 /// Rule 5: a reply must come within 24 hours of the entry-point inbound.
 pub const ENTRY_POINT_REPLY: i64 = 24 * HOUR;
-/// Rule 5: the entry-point window lasts 72 hours…
-pub const ENTRY_POINT_WINDOW: i64 = 72 * HOUR;
-/// …or 24 hours when opened before 2023-03-01.
-pub const ENTRY_POINT_WINDOW_BEFORE_2023_03: i64 = 24 * HOUR;
 
 /// One customer's windows. Windows are half-open: open at `t` when `start <= t < until`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,14 +53,39 @@ pub struct Delivery {
     pub us_marketing_paused: bool,
 }
 
+/// Rule 4: whether the per-user marketing limit (a simulator delivery rule) applies to a
+/// customer's number: not in the EEA (the EU countries, Iceland, Liechtenstein, Norway), the UK,
+/// Japan or South Korea.
+#[must_use]
+pub fn marketing_limit_applies(country: Country) -> bool {
+    const EXEMPT: [[u8; 2]; 33] = [
+        *b"AT", *b"BE", *b"BG", *b"HR", *b"CY", *b"CZ", *b"DK", *b"EE", *b"FI", *b"FR", *b"DE", *b"GR", *b"HU", *b"IE",
+        *b"IT", *b"LV", *b"LT", *b"LU", *b"MT", *b"NL", *b"PL", *b"PT", *b"RO", *b"SK", *b"SI", *b"ES", *b"SE", *b"IS",
+        *b"LI", *b"NO", *b"GB", *b"JP", *b"KR",
+    ];
+    !EXEMPT.iter().any(|code| Country::of(*code) == country)
+}
+
 /// Rule 4: the date from which marketing templates to US numbers are not delivered.
 fn us_marketing_pause_from() -> Date {
     Date::ymd(2025, 4, 1)
 }
 
-/// The date before which an entry-point window lasts 24 hours instead of 72.
-fn long_entry_point_window_from() -> Date {
-    Date::ymd(2023, 3, 1)
+/// Rule 5: how long an entry-point window opened on `date` lasts: 24 hours before 2023-03-01,
+/// 72 hours before 2026-09-28, 7 days (168 hours) from then (Meta's pricing page of 2026-09-28:
+/// "may remain open for up to 7 days"); the business's setting, when given, for every date.
+#[must_use]
+pub fn entry_point_window(date: Date, settings: &Settings) -> i64 {
+    if let Some(hours) = settings.entry_point_hours {
+        return i64::from(hours) * HOUR;
+    }
+    if date < Date::ymd(2023, 3, 1) {
+        24 * HOUR
+    } else if date < Date::ymd(2026, 9, 28) {
+        72 * HOUR
+    } else {
+        168 * HOUR
+    }
 }
 
 impl Windows {
@@ -95,6 +116,15 @@ impl Windows {
             us_marketing_paused: false,
         };
         match message.kind {
+            // Rule 1: an inbound call opens or resets the window like a message; it arms no entry
+            // point.
+            MessageKind::Call => {
+                self.service_until = t.plus(SERVICE_WINDOW);
+                d.outcome = Outcome::Received;
+                d.service_window_open = true;
+                d.opened_service_window = true;
+                return d;
+            }
             MessageKind::Inbound { entry_point } => {
                 // Rule 1: every inbound (re)opens the window. Rule 5: an entry-point inbound arms
                 // (or re-arms, later) an entry point unless an entry-point window is open.
@@ -108,13 +138,14 @@ impl Windows {
                 }
                 return d;
             }
-            // Rule 2: free-form needs an open window; blocked beats failed.
-            MessageKind::FreeForm if !d.service_window_open => {
+            // Rule 2: free-form needs an open window, and so does a reaction (rule 23); blocked
+            // beats failed. Direct Send goes like a template (rule 28).
+            MessageKind::FreeForm | MessageKind::Reaction if !d.service_window_open => {
                 d.outcome = Outcome::Blocked;
                 return d;
             }
-            // Rule 3: no template without opt-in.
-            MessageKind::Template(_) if !message.opted_in => {
+            // Rule 3: no template without opt-in; Direct Send needs it like a template (rule 28).
+            MessageKind::Template(_) | MessageKind::DirectSend(_) if !message.opted_in => {
                 d.outcome = Outcome::Suppressed;
                 return d;
             }
@@ -132,6 +163,9 @@ impl Windows {
                 d.outcome = Outcome::Failed;
                 return d;
             }
+            // Rule 23 (decision): a reaction is not the business's reply: it neither opens an
+            // entry-point window nor makes an armed entry point lapse.
+            MessageKind::Reaction => return d,
             _ => {}
         }
         // Rule 5: the first delivered outbound after an armed entry point either opens the
@@ -139,13 +173,8 @@ impl Windows {
         if let Some(armed_at) = self.entry_point_armed.take()
             && t < armed_at.plus(ENTRY_POINT_REPLY)
         {
-            let length = if date < long_entry_point_window_from() {
-                ENTRY_POINT_WINDOW_BEFORE_2023_03
-            } else {
-                ENTRY_POINT_WINDOW
-            };
             self.entry_point_from = t;
-            self.entry_point_until = t.plus(length);
+            self.entry_point_until = t.plus(entry_point_window(date, settings));
             d.opens_entry_point_window = true;
             d.entry_point_window_open = true;
         }

@@ -14,7 +14,7 @@ use crate::time::{Date, SECOND, UtcOffset};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 pub use values::{ClockTime, Duration, LocalDateTime, Weekday};
-use values::{Parse, some_text, text, texts, variant};
+use values::{Parse, some_text, text, text_map, texts, variant};
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -44,7 +44,10 @@ pub struct RawScenario {
     pub support: Option<RawSupport>,
     /// Strategies to compare (`[[strategy]]`). Default: one `window-check`.
     #[serde(default)]
-    pub strategy: Vec<RawStrategy>,
+    pub strategy: Vec<RawStrategyEntry>,
+    /// Reach curves of capped marketing templates (rule 29), per market name (`[reach.Brazil]`).
+    #[serde(default)]
+    pub reach: BTreeMap<String, RawReach>,
     /// What the report shows.
     #[serde(default)]
     pub report: RawReport,
@@ -140,6 +143,25 @@ pub struct RawBusiness {
     /// Provider fees.
     #[serde(default)]
     pub fees: RawFees,
+    /// Business phone numbers (rule 27): how many (`2`), or the share of customers on each
+    /// (`[0.7, 0.3]`). Default one.
+    pub numbers: Option<RawNumbers>,
+    /// Rule 5: the length of an entry-point window in hours, for every date. Default: rule 5's
+    /// dated table (24 h, 72 h, 7 days).
+    pub entry_point_hours: Option<u32>,
+    /// Rule 23: the last date of a government or non-profit exemption. Default none.
+    #[serde(default, deserialize_with = "some_text")]
+    pub service_exempt_until: Option<Date>,
+}
+
+/// `business.numbers`: a count, or the share of customers on each number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "a number of business numbers, like 2, or their shares, like [0.7, 0.3]")]
+pub enum RawNumbers {
+    /// How many, each with an equal share.
+    Count(u32),
+    /// The share of customers on each (normalised).
+    Shares(Vec<f64>),
 }
 
 impl Default for RawBusiness {
@@ -154,6 +176,9 @@ impl Default for RawBusiness {
             rates: Vec::new(),
             tiers: None,
             fees: RawFees::default(),
+            numbers: None,
+            entry_point_hours: None,
+            service_exempt_until: None,
         }
     }
 }
@@ -194,6 +219,39 @@ pub struct RawCustomers {
     /// Replies to the business's messages, by category.
     #[serde(default)]
     pub replies: RawReplies,
+    /// Inbound calls (rule 1).
+    pub calls: Option<RawCalls>,
+}
+
+/// `[customers.calls]`: the customer calls the business; a call opens the customer service
+/// window like a message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCalls {
+    /// Mean calls per customer per day (times from the visits' daily and weekly profile).
+    pub per_day: f64,
+}
+
+/// `[reach.<market>]`: how capped marketing templates fare in a market (rule 29).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawReach {
+    /// Points of the curve, by increasing cap; linear between them, flat beyond.
+    pub points: Vec<RawReachPoint>,
+}
+
+/// One point of a reach curve.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawReachPoint {
+    /// The cap, in the cards' currency.
+    #[serde(deserialize_with = "text")]
+    pub cap: Money,
+    /// The share of capped messages delivered at that cap.
+    pub delivered: f64,
+    /// The mean price Meta charges a delivered one (at most the cap).
+    #[serde(deserialize_with = "text")]
+    pub price: Money,
 }
 
 /// `[customers.visits]`: the customer writes first.
@@ -420,6 +478,10 @@ pub struct RawCampaign {
     /// Delay of each follow-up after the reply. Default fixed 2m.
     #[serde(default = "two_minutes")]
     pub follow_up_delay: RawDist,
+    /// Rule 29: the cap per market (named as the cards name it) of its marketing templates, sent
+    /// through the Marketing Messages API. Default: no cap.
+    #[serde(default, deserialize_with = "text_map")]
+    pub max_price: BTreeMap<String, Money>,
 }
 
 /// `[orders]`.
@@ -464,6 +526,9 @@ pub struct RawSupport {
     pub response: RawDist,
     /// Office hours; replies wait for them.
     pub office_hours: Option<RawOfficeHours>,
+    /// Share of answers that are reactions to the customer's message (rule 23). Default 0.
+    #[serde(default)]
+    pub reactions: f64,
 }
 
 /// `[support.office-hours]`.
@@ -483,9 +548,18 @@ fn weekdays() -> Vec<Weekday> {
     (0..5).map(Weekday).collect()
 }
 
-/// `[[strategy]]`: how the business chooses between template and free-form, and when to send.
+/// `[[strategy]]`: its logic, and whether utility templates go by Direct Send (rule 28).
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "StrategyFields")]
+pub struct RawStrategyEntry {
+    /// The strategy's kind and its parameters.
+    pub logic: RawStrategy,
+    /// Send utility content that would go as a template by Direct Send instead. Default false.
+    pub direct_send: bool,
+}
+
+/// How the business chooses between template and free-form, and when to send.
+#[derive(Debug)]
 pub enum RawStrategy {
     /// Free-form when the customer service window is open, a template otherwise.
     WindowCheck {
@@ -580,6 +654,18 @@ struct StrategyFields {
     #[serde(default, deserialize_with = "some_text")]
     if_no_reply: Option<NoReply>,
     max_wait: Option<Duration>,
+    #[serde(default)]
+    direct_send: bool,
+}
+
+impl TryFrom<StrategyFields> for RawStrategyEntry {
+    type Error = String;
+
+    fn try_from(f: StrategyFields) -> Result<RawStrategyEntry, String> {
+        let direct_send = f.direct_send;
+        let logic = RawStrategy::try_from(f)?;
+        Ok(RawStrategyEntry { logic, direct_send })
+    }
 }
 
 impl TryFrom<StrategyFields> for RawStrategy {

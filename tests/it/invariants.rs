@@ -79,11 +79,15 @@ struct Log {
     tiers: bool,
 }
 
-const KINDS: [&str; 6] = ["in", "ep", "mk", "ut", "au", "ff"];
+/// Inbound message, entry-point inbound, marketing, utility and authentication templates,
+/// free-form; and from 2026's rules: inbound call (rule 1), reaction (rule 23), Direct Send of
+/// utility and authentication (rule 28).
+const KINDS: [&str; 10] = ["in", "ep", "mk", "ut", "au", "ff", "cl", "re", "du", "da"];
 
 fn kind() -> impl Strategy<Value = &'static str> {
     prop_oneof![4 => Just(KINDS[0]), 1 => Just(KINDS[1]), 2 => Just(KINDS[2]), 2 => Just(KINDS[3]),
-                1 => Just(KINDS[4]), 4 => Just(KINDS[5])]
+                1 => Just(KINDS[4]), 4 => Just(KINDS[5]), 1 => Just(KINDS[6]), 1 => Just(KINDS[7]),
+                1 => Just(KINDS[8]), 1 => Just(KINDS[9])]
 }
 
 fn log() -> impl Strategy<Value = Log> {
@@ -132,6 +136,10 @@ fn csv(log: &Log, order: &[usize]) -> String {
             "mk" => ("out", "template", "marketing"),
             "ut" => ("out", "template", "utility"),
             "au" => ("out", "template", "authentication"),
+            "cl" => ("in", "call", ""),
+            "re" => ("out", "reaction", ""),
+            "du" => ("out", "freeform", "utility"),
+            "da" => ("out", "freeform", "authentication"),
             _ => ("out", "freeform", ""),
         };
         let status = if direction == "out" && m.failed { "failed" } else { "" };
@@ -174,19 +182,21 @@ fn by_message(log: &Log, decisions: &[Recorded]) -> BTreeMap<(String, i64), Reco
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Rules 1–2, checked from the inbound times alone: a free-form message is delivered (or
-    /// failed) exactly when an inbound of the same customer came in the last 24 h; otherwise it
-    /// is blocked.
+    /// Rules 1–2 and 23, checked from the inbound times alone: a free-form message or a
+    /// reaction is delivered (or failed) exactly when an inbound message or call of the same
+    /// customer came in the last 24 h; otherwise it is blocked. Direct Send needs no window.
     #[test]
     fn free_form_only_inside_the_customer_service_window(log in log()) {
         let (book, options) = setup(&log);
         let (_, decisions) = bill_csv(&csv(&log, &in_order(&log)), &book, &options).unwrap();
         let decided = by_message(&log, &decisions);
         prop_assert_eq!(decided.len(), log.messages.len());
-        for m in log.messages.iter().filter(|m| m.kind == "ff") {
-            let open = log.messages.iter().any(|i| {
-                i.customer == m.customer && (i.kind == "in" || i.kind == "ep") && i.at <= m.at && m.at < i.at + 24 * 3600
-            });
+        for m in log.messages.iter().filter(|m| matches!(m.kind, "ff" | "re" | "du" | "da")) {
+            let inbound = |k: &str| matches!(k, "in" | "ep" | "cl");
+            let open = matches!(m.kind, "du" | "da")
+                || log.messages.iter().any(|i| {
+                    i.customer == m.customer && inbound(i.kind) && i.at <= m.at && m.at < i.at + 24 * 3600
+                });
             let d = &decided[&(format!("c{}", m.customer), m.at)];
             let expected = match (open, m.failed) {
                 (false, _) => Outcome::Blocked,
@@ -278,7 +288,8 @@ proptest! {
     }
 }
 
-/// A reference model written straight from rules.md (rules 1, 2, 5, 7–9, 11–16, 18–20, 22),
+/// A reference model written straight from rules.md (rules 1, 2, 5, 7–9, 11–16, 18–20, 22, 23's
+/// reactions, 28),
 /// for one customer's messages in time order with distinct times, allowances and tiers off and
 /// no authentication-international. It says, per message: what became of it, whether it is
 /// charged and under which category, and which conversation it opened.
@@ -345,6 +356,31 @@ mod reference {
         for &(t, kind, failed) in messages {
             let csw = s.last_inbound.is_some_and(|l| l <= t && t < l + 24 * H);
             let in_window = s.window.is_some_and(|(from, until)| from <= t && t < until);
+            // Rule 28: Direct Send is priced and sent as a template of its category.
+            let kind = match kind {
+                "du" => "ut",
+                "da" => "au",
+                k => k,
+            };
+            // Rule 1: a call opens the window like a message, and arms no entry point.
+            if kind == "cl" {
+                s.last_inbound = Some(t);
+                out.push((Fate::Received, None, None));
+                continue;
+            }
+            // Rule 23: a reaction needs the window, is never charged, opens nothing and leaves
+            // an armed entry point armed.
+            if kind == "re" {
+                let fate = if !csw {
+                    Fate::Blocked
+                } else if failed {
+                    Fate::Failed
+                } else {
+                    Fate::Delivered
+                };
+                out.push((fate, None, None));
+                continue;
+            }
             if kind == "in" || kind == "ep" {
                 // Rules 1 and 5.
                 s.last_inbound = Some(t);
@@ -367,8 +403,16 @@ mod reference {
             if let Some(te) = s.armed.take()
                 && t < te + 24 * H
             {
-                let long = t.div_euclid(86_400) >= day("2023-03-01");
-                s.window = Some((t, t + if long { 72 * H } else { 24 * H }));
+                // 24 h before 2023-03-01, 72 h before 2026-09-28, 7 days from then.
+                let d = t.div_euclid(86_400);
+                let hours = if d < day("2023-03-01") {
+                    24
+                } else if d < day("2026-09-28") {
+                    72
+                } else {
+                    168
+                };
+                s.window = Some((t, t + hours * H));
                 opens_window = true;
             }
             let in_window = in_window || opens_window;

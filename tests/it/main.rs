@@ -8,5 +8,6 @@ mod cli;
 mod invariants;
 mod report;
 mod rules;
+mod rules_2026;
 mod sim;
 mod support;

@@ -813,21 +813,23 @@ fn auto_switches_models_mid_log() {
          15h BR ff free opens=-",
     );
     // 2026-09-30 → 2026-10-01: per-message-2025 → per-message-2026. The entry-point window
-    // carries over; utility is charged inside the CSW from 2026-10-01; free-form at the service
-    // rate (India 0.0014). 0.0014 + 0.0014 + 0.0118 = 0.0146.
+    // carries over; opened after 2026-09-28 it lasts 7 days (rule 5); utility is charged inside
+    // the CSW from 2026-10-01; free-form at the service rate (India 0.0014).
+    // 0.0014 + 0.0014 + 0.0118 = 0.0146.
     check(
         "auto 2025 → 2026",
         &book,
         &options("auto", 0),
         "2026-09-30T10:00:00Z",
-        "0h  c1 IN ep
-         1h  c1 IN mk free model=per-message-2025          # window 1h..73h
-         10h c2 IN in
-         11h c2 IN ut free model=per-message-2025
-         15h c2 IN ut 0.0014 model=per-message-2026        # 2026-10-01 01:00
-         16h c2 IN ff 0.0014 model=per-message-2026
-         26h c1 IN mk free model=per-message-2026
-         73h c1 IN mk 0.0118",
+        "0h   c1 IN ep
+         1h   c1 IN mk free model=per-message-2025          # window 1h..169h
+         10h  c2 IN in
+         11h  c2 IN ut free model=per-message-2025
+         15h  c2 IN ut 0.0014 model=per-message-2026        # 2026-10-01 01:00
+         16h  c2 IN ff 0.0014 model=per-message-2026
+         26h  c1 IN mk free model=per-message-2026
+         73h  c1 IN mk free                                 # was the end of a 72-hour window
+         169h c1 IN mk 0.0118",
     );
 }
 

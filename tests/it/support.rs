@@ -23,14 +23,15 @@ use std::io::Cursor;
 
 use chrono::{DateTime, Duration, SecondsFormat};
 use wasim::{
-    Bill, BillError, BillOptions, Country, Date, DecisionSink, Money, Outcome, Priced, Pricing, ProviderFees, RateBook,
-    Reason, Row, Settings, UserFile, UtcOffset, bill_log,
+    Bill, BillError, BillOptions, Country, Date, DecisionSink, LogShape, Money, Outcome, Priced, Pricing, ProviderFees,
+    RateBook, Reason, Row, Settings, UserFile, UtcOffset, bill_log,
 };
 
 /// One decision as the sink received it.
 #[derive(Clone, Debug)]
 pub struct Recorded {
     pub customer: String,
+    pub number: Option<String>,
     pub row: Row,
     pub priced: Priced,
 }
@@ -42,13 +43,14 @@ pub struct Recorder {
 }
 
 impl DecisionSink for Recorder {
-    fn decision(&mut self, customer: &str, row: &Row, priced: &Priced) -> std::io::Result<()> {
-        self.decisions.push(Recorded { customer: customer.to_owned(), row: *row, priced: *priced });
+    fn start(&mut self, _: LogShape) -> std::io::Result<()> {
+        self.decisions.clear();
         Ok(())
     }
 
-    fn restart(&mut self) -> std::io::Result<()> {
-        self.decisions.clear();
+    fn decision(&mut self, customer: &str, number: Option<&str>, row: &Row, priced: &Priced) -> std::io::Result<()> {
+        let number = number.map(str::to_owned);
+        self.decisions.push(Recorded { customer: customer.to_owned(), number, row: *row, priced: *priced });
         Ok(())
     }
 }
@@ -105,9 +107,12 @@ pub fn bill_csv(csv: &str, book: &RateBook, options: &BillOptions) -> Result<(Bi
 enum Expect {
     Free,
     Tier,
+    Exempt,
     Blocked,
     Failed,
     Charged(Money),
+    /// A row of a category the rules do not price (rule 30): no decision at all.
+    Unmodelled,
 }
 
 #[derive(Clone, Debug)]
@@ -117,9 +122,10 @@ struct Line {
     opens: Option<String>,
     billed_as: Option<String>,
     model: Option<String>,
+    card: Option<Money>,
 }
 
-const HEADER: &str = "time,customer,direction,type,category,country,status\n";
+const HEADER: &str = "time,customer,direction,type,category,country,status";
 
 fn offset_seconds(when: &str) -> i64 {
     let mut total = 0i64;
@@ -158,10 +164,21 @@ fn is_country(token: &str) -> bool {
     token.len() == 2 && token.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Turns a script into a CSV log and the expectations of each row (in file order).
+/// Turns a script into a CSV log and the expectations of each row (in file order). The log has
+/// a `business_number` column when a line names one (`num=`), and `price` and `max_price`
+/// columns when a line gives them (`price=`, `max=`).
 fn compile(base: &str, script: &str) -> (String, Vec<Line>) {
     let base = DateTime::parse_from_rfc3339(base).expect("base time");
+    let numbers = script.contains("num=");
+    let prices = script.contains("price=") || script.contains("max=");
     let mut csv = String::from(HEADER);
+    if numbers {
+        csv.push_str(",business_number");
+    }
+    if prices {
+        csv.push_str(",price,max_price");
+    }
+    csv.push('\n');
     let mut lines = Vec::new();
     for raw in script.lines() {
         let text = raw.split('#').next().unwrap_or("").trim();
@@ -192,31 +209,56 @@ fn compile(base: &str, script: &str) -> (String, Vec<Line>) {
             "ut" => ("out", "template", "utility"),
             "au" => ("out", "template", "authentication"),
             "ff" => ("out", "freeform", ""),
+            "cl" => ("in", "call", ""),
+            "re" => ("out", "reaction", ""),
+            "du" => ("out", "freeform", "utility"),
+            "da" => ("out", "freeform", "authentication"),
+            "ml" => ("out", "template", "marketing_lite"),
+            "ai" => ("out", "freeform", "general_purpose_ai"),
+            "gm" => ("out", "template", "group_marketing"),
             other => panic!("unknown kind `{other}` in `{text}`"),
         };
+        // The expectation may be left out (then `free`) before `key=value` extras.
+        if tokens.get(4).is_some_and(|t| t.contains('=')) {
+            tokens.insert(4, "free");
+        }
         let expect = match tokens.get(4).copied().unwrap_or("free") {
             "free" => Expect::Free,
             "tier" => Expect::Tier,
+            "exempt" => Expect::Exempt,
             "blocked" => Expect::Blocked,
             "failed" => Expect::Failed,
+            "unmodelled" => Expect::Unmodelled,
             amount => Expect::Charged(money(amount)),
         };
-        let mut line = Line { text: text.to_owned(), expect, opens: None, billed_as: None, model: None };
+        let mut line = Line { text: text.to_owned(), expect, opens: None, billed_as: None, model: None, card: None };
+        let (mut number, mut price, mut max) = ("main", "", "");
         for extra in tokens.iter().skip(5) {
             let (key, value) = extra.split_once('=').unwrap_or_else(|| panic!("bad token `{extra}` in `{text}`"));
             match key {
                 "opens" => line.opens = Some(value.to_owned()),
                 "as" => line.billed_as = Some(value.to_owned()),
                 "model" => line.model = Some(value.to_owned()),
+                "card" => line.card = Some(money(value)),
+                "num" => number = value,
+                "price" => price = value,
+                "max" => max = value,
                 _ => panic!("bad token `{extra}` in `{text}`"),
             }
         }
         let status = if direction == "in" { "" } else { status };
-        let _ = writeln!(
+        let _ = write!(
             csv,
             "{},{customer},{direction},{ty},{category},{country},{status}",
             time.to_rfc3339_opts(SecondsFormat::Secs, true)
         );
+        if numbers {
+            let _ = write!(csv, ",{number}");
+        }
+        if prices {
+            let _ = write!(csv, ",{price},{max}");
+        }
+        csv.push('\n');
         lines.push(line);
     }
     (csv, lines)
@@ -266,9 +308,14 @@ pub fn check(name: &str, book: &RateBook, options: &BillOptions, base: &str, scr
     let mut expected_total = Money::ZERO;
     for (i, (line, priced)) in lines.iter().zip(&by_row).enumerate() {
         let Some(p) = priced else {
-            problems.push(format!("row {}: `{}` got no decision", i + 1, line.text));
+            if line.expect != Expect::Unmodelled {
+                problems.push(format!("row {}: `{}` got no decision", i + 1, line.text));
+            }
             continue;
         };
+        if line.expect == Expect::Unmodelled {
+            problems.push(format!("row {}: `{}` is unmodelled, yet got a decision", i + 1, line.text));
+        }
         let d = &p.decision;
         let reason = p.reason.text();
         let got = match d.outcome {
@@ -277,6 +324,7 @@ pub fn check(name: &str, book: &RateBook, options: &BillOptions, base: &str, scr
             Outcome::Suppressed => panic!("{name}: logs never suppress"),
             Outcome::Received | Outcome::Delivered if p.charged => Expect::Charged(p.cost),
             Outcome::Received | Outcome::Delivered if matches!(p.reason, Reason::WithinFreeTier(_)) => Expect::Tier,
+            Outcome::Received | Outcome::Delivered if p.reason == Reason::ServiceExempt => Expect::Exempt,
             Outcome::Received | Outcome::Delivered => Expect::Free,
         };
         if let Expect::Charged(m) = line.expect {
@@ -303,6 +351,16 @@ pub fn check(name: &str, book: &RateBook, options: &BillOptions, base: &str, scr
             if got != billed_as {
                 problems.push(format!("row {}: `{}`: expected billed as {billed_as}, got {got}", i + 1, line.text));
             }
+        }
+        if let Some(card) = line.card
+            && p.card_cost != Some(card)
+        {
+            problems.push(format!(
+                "row {}: `{}`: expected the card's {card} beside, got {:?}",
+                i + 1,
+                line.text,
+                p.card_cost
+            ));
         }
         if let Some(model) = &line.model
             && d.model.id() != model

@@ -23,7 +23,7 @@
 //!
 //! [`Ledger`]: super::Ledger
 
-use super::{Billable, FreeTier};
+use super::{Billable, FreeTier, PriceCap};
 use crate::pricing::markets::MarketId;
 use crate::pricing::money::Money;
 use crate::pricing::tiers::{TierGroup, TierTable};
@@ -42,6 +42,8 @@ pub(crate) struct Counted {
     pub cell: u32,
     pub day: u32,
     pub reason: u8,
+    /// The card's rate, when a reported price or a cap set the charge instead (rule 29).
+    pub card: Option<Money>,
 }
 
 /// What the caller counts for a unit as it is taken, before settlement.
@@ -55,8 +57,9 @@ pub(crate) enum Provisional {
         /// The card's list rate.
         list: Money,
     },
-    /// Nothing yet: the card has no rate for it, which is an error at settlement unless a free
-    /// tier makes it free.
+    /// Nothing: the unit is free under a government or non-profit exemption unless the free
+    /// tier takes it first (rule 23); or the card has no rate for it, which is an error at
+    /// settlement unless a free tier makes it free.
     Nothing,
 }
 
@@ -73,11 +76,14 @@ pub(crate) trait Corrections {
 #[derive(Clone, Copy, Debug)]
 struct FreeTierUnit {
     order: Order,
+    /// What it was counted at (`None`: nothing, for lack of a rate or under an exemption).
     rate: Option<Money>,
+    /// Free anyway, by a government or non-profit exemption (rule 23).
+    exempt: bool,
     counted: Counted,
 }
 
-/// The N earliest units of one (month, free tier), and how many lacked a rate.
+/// The N earliest units of one (month, free tier, business number), and how many lacked a rate.
 ///
 /// Units are kept in a buffer of up to 2N, cut back to the N earliest when full; once cut, any
 /// unit later than the latest kept one is turned away at once. Amortised constant time per unit
@@ -86,6 +92,8 @@ struct FreeTierUnit {
 struct Earliest {
     month: usize,
     free_tier: FreeTier,
+    /// The business number whose free tier it is (0 for the business-wide ones; rule 27).
+    number: u16,
     /// A superset of the N earliest offered so far (all of them while fewer than N).
     units: Vec<FreeTierUnit>,
     /// The latest order among N kept units, once there are N: later units cannot be among the N.
@@ -130,6 +138,7 @@ struct BandUnit {
     market: MarketId,
     order: Order,
     rate: Money,
+    cap: PriceCap,
     cell: u32,
 }
 
@@ -151,11 +160,14 @@ impl DeferredLedger {
         DeferredLedger { size, earliest: Vec::new(), tiers: BTreeMap::new(), bands: Vec::new(), error: None }
     }
 
-    fn slot(&mut self, month: usize, free_tier: FreeTier) -> &mut Earliest {
-        let i = match self.earliest.iter().position(|e| e.month == month && e.free_tier == free_tier) {
+    fn slot(&mut self, month: usize, free_tier: FreeTier, number: u16) -> &mut Earliest {
+        let found =
+            self.earliest.iter().position(|e| e.month == month && e.free_tier == free_tier && e.number == number);
+        let i = match found {
             Some(i) => i,
             None => {
-                self.earliest.push(Earliest { month, free_tier, units: Vec::new(), bound: None, gaps: 0, gap: None });
+                let units = Vec::new();
+                self.earliest.push(Earliest { month, free_tier, number, units, bound: None, gaps: 0, gap: None });
                 self.earliest.len() - 1
             }
         };
@@ -166,33 +178,43 @@ impl DeferredLedger {
         usize::try_from(self.size).unwrap_or(usize::MAX)
     }
 
-    /// Takes one unit a rule bills in `month` (of the run), at `order` across the business;
-    /// says what the caller counts now. `counted` is where the caller counts it.
+    /// Takes one unit a rule bills in `month` (of the run), at `order` across the business, of
+    /// a message sent with `cap`; says what the caller counts now. `counted` is where the
+    /// caller counts it.
     pub(crate) fn take(
         &mut self,
         month: usize,
         bill: &Billable,
+        cap: PriceCap,
         order: Order,
         counted: Counted,
         book: &RateBook,
     ) -> Provisional {
-        // Rules 10, 16, 23: a unit a free tier may cover is counted at its list rate until
-        // settlement knows whether it was among the month's first N.
+        // Rule 29: a reported price or a cap sets the charge; the card's rate is still needed.
+        let charge = bill.rate.map(|list| cap.charge(list));
+        // Rules 10, 16, 23: a unit a free tier may cover is counted at its charge until
+        // settlement knows whether it was among the month's first N (per number for rule 23).
         if let Some(free_tier) = bill.free_tier
             && self.size > 0
         {
             let size = self.size();
-            let e = self.slot(month, free_tier);
-            if bill.rate.is_err() {
+            let e = self.slot(month, free_tier, bill.free_tier_number());
+            // Rule 23: an exempt unit is free either way, the free tier first; it needs no rate.
+            if bill.exempt {
+                e.offer(FreeTierUnit { order, rate: None, exempt: true, counted }, size);
+                return Provisional::Nothing;
+            }
+            if let Err(gap) = bill.rate {
                 e.gaps += 1;
-                if e.gap.is_none()
-                    && let Err(gap) = bill.rate
-                {
+                if e.gap.is_none() {
                     e.gap = Some(book.missing_rate(gap, bill.model, bill.card, bill.market, bill.category));
                 }
             }
-            e.offer(FreeTierUnit { order, rate: bill.rate.ok(), counted }, size);
-            return bill.rate.map_or(Provisional::Nothing, Provisional::ListRate);
+            e.offer(FreeTierUnit { order, rate: charge.ok(), exempt: false, counted }, size);
+            return charge.map_or(Provisional::Nothing, Provisional::ListRate);
+        }
+        if bill.exempt {
+            return Provisional::Nothing;
         }
         let rate = match bill.rate {
             Ok(rate) => rate,
@@ -207,11 +229,11 @@ impl DeferredLedger {
         };
         // Rule 21: without a tier table (the usual case) the list rate is the price.
         if book.tiers.is_empty() {
-            return Provisional::ListRate(rate);
+            return Provisional::ListRate(cap.charge(rate));
         }
-        let Some(group) = bill.tier else { return Provisional::ListRate(rate) };
+        let Some(group) = bill.tier else { return Provisional::ListRate(cap.charge(rate)) };
         if group == TierGroup::Template {
-            self.bands.push(BandUnit { month, market: bill.market, order, rate, cell: counted.cell });
+            self.bands.push(BandUnit { month, market: bill.market, order, rate, cap, cell: counted.cell });
         } else {
             let international = bill.category == crate::pricing::BillCategory::AuthenticationInternational;
             let card = bill.card.map_or(Date(0), |id| book.card(id).effective);
@@ -224,7 +246,7 @@ impl DeferredLedger {
     pub(crate) fn merge(&mut self, other: DeferredLedger) {
         let size = self.size();
         for e in other.earliest {
-            let mine = self.slot(e.month, e.free_tier);
+            let mine = self.slot(e.month, e.free_tier, e.number);
             mine.gaps += e.gaps;
             if mine.gap.is_none() {
                 mine.gap = e.gap;
@@ -258,7 +280,7 @@ impl DeferredLedger {
             let mut gaps = e.gaps;
             e.cut(size);
             for unit in e.units.drain(..) {
-                if unit.rate.is_none() {
+                if unit.rate.is_none() && !unit.exempt {
                     gaps -= 1;
                 }
                 tallies.made_free(unit.counted, unit.rate, e.free_tier);
@@ -286,7 +308,8 @@ impl DeferredLedger {
         self.bands.sort_unstable_by_key(|u| (u.month, u.market, u.order));
         for group in self.bands.chunk_by(|a, b| (a.month, a.market) == (b.month, b.market)) {
             for (n, unit) in (1..).zip(group) {
-                tallies.tier_cost(unit.cell, tiers.price(unit.market, TierGroup::Template, false, n, unit.rate));
+                let banded = tiers.price(unit.market, TierGroup::Template, false, n, unit.rate);
+                tallies.tier_cost(unit.cell, unit.cap.charge(banded));
             }
         }
         Ok(())
@@ -307,7 +330,8 @@ mod tests {
         FreeTierUnit {
             order: (Time(t), customer, 1),
             rate: Some(Money(1)),
-            counted: Counted { cell: 0, day: 0, reason: 0 },
+            exempt: false,
+            counted: Counted { cell: 0, day: 0, reason: 0, card: None },
         }
     }
 
@@ -338,7 +362,7 @@ mod tests {
                 .map(|c| {
                     let mut p = DeferredLedger::new(n as u64);
                     for u in c {
-                        p.slot(0, FreeTier::FreeFormMessages).offer(*u, n);
+                        p.slot(0, FreeTier::FreeFormMessages, 0).offer(*u, n);
                     }
                     p
                 })
@@ -384,10 +408,12 @@ mod tests {
         order: Order,
         month: usize,
         bill: Billable,
+        cap: PriceCap,
     }
 
     /// A market and category, by index: (category, free tier, tier group, model).
-    const KINDS: [(BillCategory, Option<FreeTier>, Option<TierGroup>, Model); 6] = [
+    const KINDS: [(BillCategory, Option<FreeTier>, Option<TierGroup>, Model); 7] = [
+        (BillCategory::Marketing, None, None, Model::PerMessage2025),
         (BillCategory::Service, Some(FreeTier::FreeFormMessages), None, Model::PerMessage2026),
         (BillCategory::Utility, None, Some(TierGroup::Utility), Model::PerMessage2026),
         (BillCategory::Authentication, None, Some(TierGroup::Authentication), Model::PerMessage2025),
@@ -409,40 +435,51 @@ mod tests {
     }
 
     /// A stream of units in no particular order: per unit, a time in a two-month span, a
-    /// customer, a market (of 2), a kind, and whether the card lacks the rate. As the rules make
-    /// them: authentication is international only on and after a day of the first month.
+    /// customer, a market (of 2), a kind, whether the card lacks the rate, the business number
+    /// (of 2), and for marketing a reported price or a cap. As the rules make them:
+    /// authentication is international only on and after a day of the first month, free-form
+    /// is exempt (rule 23) from hour 30 to hour 89.
     fn stream() -> impl Strategy<Value = Vec<Drawn>> {
-        prop::collection::vec((0..120i64, 0..12u64, 0..2u16, 0..KINDS.len(), prop::bool::weighted(0.03)), 0..300)
-            .prop_map(|rows| {
-                let mut seq = HashMap::new();
-                rows.into_iter()
-                    .map(|(hour, customer, market, kind, gap)| {
-                        let (mut category, allowance, tier, model) = KINDS[kind];
-                        let month = usize::from(hour >= 60);
-                        // International from hour 20 (eligibility starts) in market 1 only.
-                        if category == BillCategory::AuthenticationInternational && (hour < 20 || market == 0) {
-                            category = BillCategory::Authentication;
-                        }
-                        if category == BillCategory::Authentication && hour >= 20 && market == 1 {
-                            category = BillCategory::AuthenticationInternational;
-                        }
-                        let n = seq.entry(customer).or_insert(0u32);
-                        *n += 1;
-                        let rate = if gap { Err(RateGap::Empty) } else { Ok(rate_of(category, model)) };
-                        let bill = Billable {
-                            model,
-                            category,
-                            unit: Unit::Message,
-                            market: MarketId(market),
-                            card: None,
-                            rate,
-                            free_tier: allowance,
-                            tier,
-                        };
-                        Drawn { order: (Time(hour * crate::time::HOUR), customer, *n), month, bill }
-                    })
-                    .collect()
-            })
+        let unit =
+            (0..120i64, 0..12u64, 0..2u16, 0..KINDS.len(), prop::bool::weighted(0.03), 0..2u16, 0..3u8, 1..20i128);
+        prop::collection::vec(unit, 0..300).prop_map(|rows| {
+            let mut seq = HashMap::new();
+            rows.into_iter()
+                .map(|(hour, customer, market, kind, gap, number, capped, price)| {
+                    let (mut category, allowance, tier, model) = KINDS[kind];
+                    let month = usize::from(hour >= 60);
+                    // International from hour 20 (eligibility starts) in market 1 only.
+                    if category == BillCategory::AuthenticationInternational && (hour < 20 || market == 0) {
+                        category = BillCategory::Authentication;
+                    }
+                    if category == BillCategory::Authentication && hour >= 20 && market == 1 {
+                        category = BillCategory::AuthenticationInternational;
+                    }
+                    let n = seq.entry(customer).or_insert(0u32);
+                    *n += 1;
+                    let rate = if gap { Err(RateGap::Empty) } else { Ok(rate_of(category, model)) };
+                    let exempt = category == BillCategory::Service && (30..90).contains(&hour);
+                    let bill = Billable {
+                        model,
+                        category,
+                        unit: Unit::Message,
+                        market: MarketId(market),
+                        card: None,
+                        rate,
+                        free_tier: allowance,
+                        tier,
+                        number,
+                        exempt,
+                    };
+                    let cap = match (category, capped) {
+                        (BillCategory::Marketing, 1) => PriceCap::Reported(Money(price)),
+                        (BillCategory::Marketing, 2) => PriceCap::AtMost(Money(price * 50)),
+                        _ => PriceCap::None,
+                    };
+                    Drawn { order: (Time(hour * crate::time::HOUR), customer, *n), month, bill, cap }
+                })
+                .collect()
+        })
     }
 
     fn cell_of(d: &Drawn) -> u32 {
@@ -470,13 +507,14 @@ mod tests {
         let mut ledger = Ledger::new(size);
         let mut cells = Cells::default();
         for d in &sorted {
-            match ledger.settle(Month(d.month as i32), &d.bill, &book.tiers)? {
+            match ledger.settle(Month(d.month as i32), &d.bill, d.cap, &book.tiers)? {
                 Settled::Charged { cost, .. } => {
                     let c = cells.cells.entry(cell_of(d)).or_default();
                     c.0 += 1;
                     c.1 += cost;
                 }
                 Settled::WithinFreeTier(_) => *cells.free.entry(d.bill.category as u8).or_default() += 1,
+                Settled::Exempt => {}
             }
         }
         cells.cells.retain(|_, c| *c != (0, Money::ZERO));
@@ -489,9 +527,9 @@ mod tests {
             (0..chunks).map(|_| (DeferredLedger::new(size), Cells::default())).collect();
         for d in units {
             let (ledger, cells) = &mut parts[(d.order.1 % chunks) as usize];
-            let counted = Counted { cell: cell_of(d), day: 0, reason: d.bill.category as u8 };
+            let counted = Counted { cell: cell_of(d), day: 0, reason: d.bill.category as u8, card: None };
             let c = cells.cells.entry(counted.cell).or_default();
-            match ledger.take(d.month, &d.bill, d.order, counted, book) {
+            match ledger.take(d.month, &d.bill, d.cap, d.order, counted, book) {
                 Provisional::ListRate(rate) => {
                     c.0 += 1;
                     c.1 += rate;

@@ -72,6 +72,20 @@ pub(super) fn texts<'de, D: Deserializer<'de>, T: Parse>(d: D) -> Result<Vec<T>,
     Vec::<Item<T>>::deserialize(d).map(|items| items.into_iter().map(|Item(t)| t).collect())
 }
 
+/// A table of string values by key, each read with its [`Parse`] (`max-price = { Brazil = "0.05" }`).
+pub(super) fn text_map<'de, D: Deserializer<'de>, T: Parse>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, T>, D::Error> {
+    struct Item<T>(T);
+    impl<'de, T: Parse> Deserialize<'de> for Item<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            text(d).map(Item)
+        }
+    }
+    std::collections::BTreeMap::<String, Item<T>>::deserialize(d)
+        .map(|items| items.into_iter().map(|(k, Item(t))| (k, t)).collect())
+}
+
 /// Values of the scenario's own types deserialize through their [`Parse`] directly.
 macro_rules! deserialize_by_parse {
     ($($t:ty),*) => {$(
