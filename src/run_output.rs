@@ -145,6 +145,7 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<
 }
 
 fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
+    let capped = s.customers.campaigns.iter().any(|c| !c.caps.is_empty());
     let np = s.pricings.len();
     let n = r.replications.len();
     let mut results = Vec::new();
@@ -183,6 +184,24 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
                 "conversations_mean": conversations,
                 "messages_by_reason": reasons,
             }));
+            if capped {
+                // Rule 29: what Meta charged the capped marketing templates, beside the card.
+                let sum = |f: &dyn Fn(&crate::tally::Capped) -> f64| {
+                    round(
+                        r.replications.iter().map(|rep| f(&rep.tally(si, pi).capped())).sum::<f64>() / n.max(1) as f64,
+                    )
+                };
+                if let Some(Value::Object(last)) = results.last_mut() {
+                    last.insert(
+                        "max_price".into(),
+                        json!({
+                            "messages_mean": sum(&|c| c.messages as f64),
+                            "cost_mean": sum(&|c| c.cost.as_f64()),
+                            "card_cost_mean": sum(&|c| c.card_cost.as_f64()),
+                        }),
+                    );
+                }
+            }
         }
     }
     let mut traffic = Vec::new();
@@ -217,6 +236,16 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
             },
             "by_kind_and_outcome": by_kind,
         }));
+        if capped && let Some(Value::Object(last)) = traffic.last_mut() {
+            // Rule 29: the campaign's reach at its caps.
+            last.insert(
+                "max_price".into(),
+                json!({
+                    "sent_mean": t(&|x: &Traffic| x.capped_sent),
+                    "delivered_mean": t(&|x: &Traffic| x.capped_delivered),
+                }),
+            );
+        }
     }
     let paired: Vec<Value> = stats
         .paired

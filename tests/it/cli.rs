@@ -203,6 +203,57 @@ fn bad_input_exits_2_with_row_and_column() {
     assert!(line.contains("country") && line.contains("line 1"), "{line}");
 }
 
+/// The 2026 log format's bad rows (rules 27–30): one line naming file, row and column, exit 2.
+#[test]
+fn bad_2026_rows_exit_2_with_row_and_column() {
+    let header = "time,customer,direction,type,category,country,status,business_number,price,max_price\n";
+    let good = "2026-10-05T00:00:00Z,c,in,message,,BR,,main,,\n";
+    let cases = [
+        ("unknown type", "2026-10-05T01:00:00Z,c,out,sticker,,BR,,main,,", "type"),
+        ("unknown category", "2026-10-05T01:00:00Z,c,out,template,promo,BR,,main,,", "category"),
+        ("price on utility", "2026-10-05T01:00:00Z,c,out,template,utility,BR,,main,0.01,", "price"),
+        ("negative price", "2026-10-05T01:00:00Z,c,out,template,marketing,BR,,main,-0.01,", "price"),
+        ("max price on free-form", "2026-10-05T01:00:00Z,c,out,freeform,,BR,,main,,0.02", "max_price"),
+        ("reaction with a category", "2026-10-05T01:00:00Z,c,out,reaction,utility,BR,,main,,", "category"),
+        ("empty business number", "2026-10-05T01:00:00Z,c,out,template,marketing,BR,,,,", "business_number"),
+        ("failed call", "2026-10-05T01:00:00Z,c,in,call,,BR,failed,main,,", "status"),
+    ];
+    let tmp = TempDir::new().unwrap();
+    for (what, row, column) in cases {
+        write(tmp.path(), "bad.csv", &format!("{header}{good}{row}\n"));
+        let err = fails(tmp.path(), &["bill", "bad.csv"]);
+        let line = one_line(&err);
+        assert!(line.contains("bad.csv: line 3 (row 2), column `"), "{what}: `{line}`");
+        assert!(line.contains(&format!("`{column}`")), "{what}: column `{column}` not named in `{line}`");
+    }
+    // The new options are checked too.
+    write(tmp.path(), "log.csv", &log_of("2026-10-05T00:00:00Z", "0h BR mk 0.0625"));
+    let err = fails(tmp.path(), &["bill", "log.csv", "--service-exempt-until", "2028-01-01"]);
+    assert!(one_line(&err).contains("2027-12-31"), "{err}");
+    let err = fails(tmp.path(), &["bill", "log.csv", "--entry-point-hours", "0"]);
+    assert!(one_line(&err).contains("--entry-point-hours"), "{err}");
+}
+
+/// `bill` says in one line how many rows were unmodelled and of which categories (rule 30), and
+/// `--json` counts them.
+#[test]
+fn unmodelled_rows_are_one_line_of_the_bill() {
+    let tmp = TempDir::new().unwrap();
+    let log = "time,customer,direction,type,category,country\n\
+               2026-10-05T00:00:00Z,c,in,message,,BR\n\
+               2026-10-05T00:01:00Z,c,out,freeform,general_purpose_ai,BR\n\
+               2026-10-05T00:02:00Z,c,out,freeform,general_purpose_ai,BR\n\
+               2026-10-05T00:03:00Z,c,out,template,group_utility,BR\n";
+    write(tmp.path(), "log.csv", log);
+    let text = succeeds(tmp.path(), &["bill", "log.csv"]);
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("Unmodelled:")).collect();
+    assert_eq!(lines, ["Unmodelled: 3 rows not priced and not counted above (general_purpose_ai 2, group_utility 1)"]);
+    assert!(text.contains("Messages: 1 inbound, 0 outbound"), "{text}");
+    let json = bill_json(tmp.path(), &["log.csv"]);
+    assert_eq!(json["messages"]["unmodelled"], 3);
+    assert_eq!(json["unmodelled"]["general_purpose_ai"], 2);
+}
+
 #[test]
 fn unknown_pricing_id_exits_2() {
     let tmp = TempDir::new().unwrap();

@@ -10,4 +10,5 @@ mod report;
 mod rules;
 mod rules_2026;
 mod sim;
+mod sim_2026;
 mod support;

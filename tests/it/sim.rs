@@ -6,18 +6,18 @@ use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn wasim() -> Command {
+pub(super) fn wasim() -> Command {
     Command::cargo_bin("wasim").expect("binary built")
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(super) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     fs::write(&p, text).expect("write scenario");
     p
 }
 
 /// Runs a scenario into `dir/out`, returns the parsed summary.json.
-fn run(dir: &Path, scenario: &Path, extra: &[&str]) -> Value {
+pub(super) fn run(dir: &Path, scenario: &Path, extra: &[&str]) -> Value {
     let out = dir.join("out");
     let mut cmd = wasim();
     cmd.arg("run").arg(scenario).arg("--out").arg(&out).arg("--quiet").args(extra);
@@ -25,21 +25,21 @@ fn run(dir: &Path, scenario: &Path, extra: &[&str]) -> Value {
     serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary")).expect("json")
 }
 
-fn result<'a>(summary: &'a Value, strategy: &str, pricing: &str) -> &'a Value {
+pub(super) fn result<'a>(summary: &'a Value, strategy: &str, pricing: &str) -> &'a Value {
     summary["results"]
         .as_array()
         .and_then(|rs| rs.iter().find(|r| r["strategy"] == strategy && r["pricing"] == pricing))
         .unwrap_or_else(|| panic!("no result for {strategy} / {pricing}"))
 }
 
-fn traffic<'a>(summary: &'a Value, strategy: &str) -> &'a Value {
+pub(super) fn traffic<'a>(summary: &'a Value, strategy: &str) -> &'a Value {
     summary["traffic"]
         .as_array()
         .and_then(|rs| rs.iter().find(|r| r["strategy"] == strategy))
         .unwrap_or_else(|| panic!("no traffic for {strategy}"))
 }
 
-fn f(v: &Value) -> f64 {
+pub(super) fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
@@ -246,7 +246,7 @@ fn one_and_two_threads_give_identical_bytes() {
 
 /// Bills each strategy's trace with `wasim bill` under each pricing and compares with the run's
 /// replication-0 total. Returns the summary.
-fn assert_traces_bill_to_run_totals(
+pub(super) fn assert_traces_bill_to_run_totals(
     scenario: &str,
     strategies: &[&str],
     pricings: &[&str],
