@@ -23,7 +23,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Price a message log (CSV: time,customer,direction,type,category,country[,status]).
+    /// Price a message log (CSV: time,customer,direction,type,category,country and optional
+    /// status, business_number, price, max_price).
     Bill(BillArgs),
     /// Print each customer's timeline: windows, what each message opened, its cost and why.
     Explain(ExplainArgs),

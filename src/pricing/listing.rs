@@ -4,6 +4,19 @@
 use super::{BUNDLED_CARDS, BUNDLED_MARKETS, RateBook, card_file_name};
 use std::fmt::Write as _;
 
+/// The rules that change on a date, besides the models' own dates, in date order.
+const DATED_RULES: [(&str, &str); 9] = [
+    ("conversation-2022 replaces template-2018 (auto)", "2022-02-01"),
+    ("rule 5: entry-point windows last 72 h instead of 24 h", "2023-03-01"),
+    ("category-2023 replaces conversation-2022 (auto)", "2023-06-01"),
+    ("rule 16: service conversations are free", "2024-11-01"),
+    ("rule 4: marketing templates to US numbers are not delivered (simulator)", "2025-04-01"),
+    ("per-message-2025 replaces category-2023 (auto); rule 18's carried utility conversation", "2025-07-01"),
+    ("rule 5: entry-point windows last 7 days (168 h)", "2026-09-28"),
+    ("per-message-2026 replaces per-message-2025 (auto); rule 31's webhook fields change meaning", "2026-10-01"),
+    ("rule 23: the latest end of a government or non-profit exemption", "2027-12-31"),
+];
+
 /// The listing of the bundled cards in `book` (the bundled book), as text.
 #[must_use]
 pub fn bundled_cards(book: &RateBook) -> String {
@@ -29,6 +42,10 @@ pub fn bundled_cards(book: &RateBook) -> String {
         let _ = writeln!(out, "    {}\n", bundled.notes);
     }
     let _ = writeln!(out, "template-2018: no bundled card; pass your own with --rates.");
+    let _ = writeln!(out, "\nDated rules (at 00:00 in the business's time zone; docs/rules.md):");
+    for (rule, date) in DATED_RULES {
+        let _ = writeln!(out, "    {date}  {rule}");
+    }
     let _ = writeln!(
         out,
         "Markets: rates/markets.csv maps {} ISO country codes to markets by date; unlisted countries are in `Other`.",
