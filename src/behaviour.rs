@@ -175,7 +175,7 @@ impl<'a> Population<'a> {
                         t = office.next(t);
                     }
                     let what = content(Content::Support, false, &mut id, None);
-                    out.push(t, what);
+                    out.push_answer(t, what, start);
                 }
             }
         };

@@ -730,12 +730,16 @@ fn cost_by_category<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> R
                 label: (*s).to_string(),
                 group: false,
                 segments,
-                interval: Some((t.ci_low, t.mean.value, t.ci_high)),
+                interval: t.ci.map(|(lo, hi)| (lo, t.mean.value, hi)),
                 note: format!("{} {}", data.currency, money_text(t.mean.value)),
             });
         }
     }
-    let top = data.costs.iter().map(|c| finite(c.total.ci_high).max(finite(c.total.mean.value))).fold(0.0, f64::max);
+    let top = data
+        .costs
+        .iter()
+        .map(|c| finite(c.total.ci.map_or(0.0, |ci| ci.1)).max(finite(c.total.mean.value)))
+        .fold(0.0, f64::max);
     draw_hbars(&body, &rows, &money_desc(data, "Mean cost per replication"), &tick_money(top))
 }
 
@@ -777,12 +781,16 @@ fn pricing_models<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
                 label: (*m).to_string(),
                 group: false,
                 segments: vec![(t.mean.value, pricing_colour(m))],
-                interval: Some((t.ci_low, t.mean.value, t.ci_high)),
+                interval: t.ci.map(|(lo, hi)| (lo, t.mean.value, hi)),
                 note,
             });
         }
     }
-    let top = data.costs.iter().map(|c| finite(c.total.ci_high).max(finite(c.total.mean.value))).fold(0.0, f64::max);
+    let top = data
+        .costs
+        .iter()
+        .map(|c| finite(c.total.ci.map_or(0.0, |ci| ci.1)).max(finite(c.total.mean.value)))
+        .fold(0.0, f64::max);
     draw_hbars(&body, &rows, &money_desc(data, "Mean total cost per replication"), &tick_money(top))
 }
 
