@@ -211,13 +211,8 @@ impl Words<'_> {
                             .is_some_and(|(lo, _)| lo > 0.0)
                     });
                 let interval = match sim {
-                    Some(ci) => self.interval(
-                        Some(ci),
-                        &format!(
-                            "simultaneous 95% interval over the {pairs} pair{}:",
-                            if pairs == 1 { "" } else { "s" }
-                        ),
-                    ),
+                    Some(ci) if pairs == 1 => self.interval(Some(ci), "95% confidence interval"),
+                    Some(ci) => self.interval(Some(ci), &format!("simultaneous 95% interval over the {pairs} pairs:")),
                     None => "no interval: one replication".to_owned(),
                 };
                 if clear {
@@ -300,20 +295,22 @@ impl Words<'_> {
                 let sign = if swapped { -1.0 } else { 1.0 };
                 let change = sign * d.mean + 0.0;
                 let base = self.mean(si, from);
-                let ci = d.ci95.map(|(lo, hi)| if sign < 0.0 { (-hi + 0.0, -lo + 0.0) } else { (lo, hi) });
+                // The interval of what the verb says: the increase, or the saving.
+                let direction = if change >= 0.0 { sign } else { -sign };
+                let ci = d.ci95.map(|(lo, hi)| if direction < 0.0 { (-hi + 0.0, -lo + 0.0) } else { (lo, hi) });
                 let pct = if base > 0.0 {
                     format!(", {}{}", if change >= 0.0 { "+" } else { "" }, percent(change / base * 100.0))
                 } else {
                     String::new()
                 };
-                let verb = if change >= 0.0 { "adds" } else { "saves" };
+                let (verb, what) = if change >= 0.0 { ("adds", "increase") } else { ("saves", "saving") };
                 Some(format!(
                     "{verb} {} for {} ({} → {}{pct}; {})",
                     self.money(change.abs()),
                     self.name(si),
                     self.money(base),
                     self.money(self.mean(si, to)),
-                    self.interval(ci, "95% confidence interval of the change")
+                    self.interval(ci, &format!("95% confidence interval of the {what}"))
                 ))
             })
             .collect();
@@ -403,7 +400,9 @@ impl Words<'_> {
                     // What the variant pays more: what `about` saves.
                     let (d, sign) = self.difference(pi, with, without)?;
                     let saved = sign * d.mean + 0.0;
-                    let ci = d.ci95.map(|(lo, hi)| if sign < 0.0 { (-hi + 0.0, -lo + 0.0) } else { (lo, hi) });
+                    // The interval of what the verb says: the saving, or the extra cost.
+                    let direction = if saved >= 0.0 { sign } else { -sign };
+                    let ci = d.ci95.map(|(lo, hi)| if direction < 0.0 { (-hi + 0.0, -lo + 0.0) } else { (lo, hi) });
                     let without_cost = self.mean(without, pi);
                     let share = if without_cost > 0.0 { saved / without_cost * 100.0 } else { 0.0 };
                     let verb = if saved >= 0.0 { "save" } else { "cost" };

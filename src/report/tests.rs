@@ -168,7 +168,7 @@ fn svgs_carry_titles_units_and_series() {
 
     let a = r.svg("cost-by-category");
     assert!(a.contains("Cost per strategy, by category"));
-    assert!(a.contains("Mean cost per replication (USD)"));
+    assert!(a.contains("Mean cost per simulated period (USD)"));
     for cat in [BillCategory::Marketing, BillCategory::Utility, BillCategory::Service] {
         assert!(a.contains(cat.label()), "{cat:?}");
     }
@@ -192,7 +192,8 @@ fn svgs_carry_titles_units_and_series() {
     let d = r.svg("total-cost-distribution");
     assert!(d.contains("Total cost across replications"));
     for dist in &data.distributions {
-        assert!(d.contains(&format!("P90: USD {}", money_text(dist.budget.value))));
+        let name = if dist.budget_is_bound { "P90 budget (95% upper bound)" } else { "P90" };
+        assert!(d.contains(&format!("{name}: USD {}", money_text(dist.budget.value))));
     }
 
     let e = svg_texts(r.svg("cost-by-market"));
@@ -202,7 +203,20 @@ fn svgs_carry_titles_units_and_series() {
 
     let f = r.svg("pricing-models");
     assert!(f.contains("The same traffic under each pricing model"));
-    assert!(f.contains("vs per-message-2025"));
+    assert!(f.contains("from per-message-2025"));
+    // The SVG names the font its text was measured with.
+    assert!(
+        f.contains("font-family=\"DejaVu Sans, Verdana, sans-serif\"") && !f.contains("font-family=\"sans-serif\"")
+    );
+
+    // One pricing: no pricing chart; a pricing question leads with it.
+    let mut one = sample(20, 5);
+    let first = one.pricing_models[0].clone();
+    one.costs.retain(|c| c.pricing == first);
+    assert!(render(&one).charts.iter().all(|c| c.name != "pricing-models"));
+    let mut pricing = sample(20, 5);
+    pricing.compare = "pricing".to_string();
+    assert_eq!(render(&pricing).charts[0].name, "pricing-models");
 
     for name in CHARTS {
         let s = r.svg(name);
