@@ -253,8 +253,9 @@ impl Words<'_> {
             .unwrap_or(best);
         let mine = &service[best];
         if mine.customers_unanswered > service[fewest].customers_unanswered {
+            let who = if sentence.contains(" but ") { format!("; {}", self.name(best)) } else { ", but it".to_owned() };
             sentence.push_str(&format!(
-                ", but it leaves {} customers unanswered {} ({} of those owed an answer; {} answers blocked and {} dropped) against {} for {}",
+                "{who} leaves {} customers unanswered {} ({} of those owed an answer; {} answers blocked and {} dropped) against {} for {}",
                 count(mine.customers_unanswered),
                 "per period",
                 percent(mine.unanswered_share() * 100.0),
