@@ -46,6 +46,12 @@ figcaption { color: #555; font-size: 0.9em; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.3em 1.2em; }
 dt { font-weight: bold; }
 dd { margin: 0; }
+@media (max-width: 900px) {
+  body { margin: 1em auto; }
+  table { font-size: 0.85em; }
+  th, td { padding: 0.25em 0.45em; }
+  .headline { font-size: 1em; padding: 0.2em 0.8em; }
+}
 ";
 
 /// The report page: the question, the answer, tables of the data's own numbers, the charts
@@ -344,7 +350,7 @@ fn cost_table(h: &mut String, data: &ReportData) {
     if cats.is_empty() {
         return;
     }
-    let _ = writeln!(h, "<h3>By category</h3>\n<p class=\"note\">Mean cost per replication, {cur}.</p>");
+    let _ = writeln!(h, "<h3>By category</h3>\n<p class=\"note\">Mean cost {}, {cur}.</p>", per_period(data));
     h.push_str("<div class=\"scroll\"><table id=\"categories\">\n<tr><th>Pricing</th><th>Strategy</th>");
     for c in &cats {
         let _ = write!(h, "<th class=\"num\">{}</th>", escape(c.label()));
