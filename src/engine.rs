@@ -452,7 +452,7 @@ impl CustomerSim<'_> {
     /// Whether something due at `t` counts in the figures (it falls after the warm-up).
     #[inline(always)]
     fn counts(&self, t: Time) -> bool {
-        self.plan.layout.counts(self.plan.day_of(t))
+        self.plan.layout.warm_up() == 0 || self.plan.layout.counts(self.plan.day_of(t))
     }
 
     /// Counts what became of a support answer asked for in content `id`, due at a time that

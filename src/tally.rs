@@ -296,6 +296,8 @@ pub struct Layout {
     /// The first days of the run, simulated but left out of every figure (windows start closed
     /// at the run's first instant); their charges go to cells of their own.
     warm_up: usize,
+    /// The first cell that counts in the figures: after the warm-up's, if any.
+    reported_from: usize,
 }
 
 /// A cell of a tally: (month, market slot, bill category).
@@ -327,6 +329,7 @@ impl Layout {
             start,
             days: days as usize,
             warm_up: 0,
+            reported_from: 0,
         }
     }
 
@@ -334,6 +337,7 @@ impl Layout {
     #[must_use]
     pub(crate) fn with_warm_up(mut self, days: usize) -> Layout {
         self.warm_up = days.min(self.days.saturating_sub(1));
+        self.reported_from = if self.warm_up > 0 { self.cells() } else { 0 };
         self
     }
 
@@ -396,13 +400,8 @@ impl Layout {
     /// ledger prices a month's tiers in the order of the cells).
     #[inline]
     pub(crate) fn cell(&self, day: usize, month: usize, slot: usize, category: BillCategory) -> Cell {
-        let base = if self.counts(day) { self.reported_from() } else { 0 };
+        let base = if self.counts(day) { self.reported_from } else { 0 };
         Cell((base + (month * self.markets.len() + slot) * BillCategory::ALL.len() + category as usize) as u32)
-    }
-
-    /// The first cell that counts in the figures (after the warm-up's, if any).
-    fn reported_from(&self) -> usize {
-        if self.warm_up > 0 { self.cells() } else { 0 }
     }
 
     fn cells(&self) -> usize {
@@ -436,7 +435,7 @@ impl PricingTally {
         let warm = if layout.warm_up > 0 { 2 } else { 1 };
         PricingTally {
             cells: vec![Charges::default(); layout.cells() * warm],
-            reported: layout.reported_from(),
+            reported: layout.reported_from,
             warm_up: layout.warm_up,
             warm_reasons: vec![0; if layout.warm_up > 0 { Reason::ALL.len() } else { 0 }],
             markets: layout.markets.len(),
@@ -467,7 +466,18 @@ impl PricingTally {
     /// Counts the final reason of a message on `day` (until settlement changes it).
     #[inline(always)]
     pub(crate) fn count_reason(&mut self, day: usize, reason: Reason) {
-        self.reasons_of(day)[reason.index()] += 1;
+        if day < self.warm_up {
+            self.count_warm_reason(reason);
+        } else {
+            self.reasons[reason.index()] += 1;
+        }
+    }
+
+    /// A reason counted during the warm-up: out of the hot path.
+    #[cold]
+    #[inline(never)]
+    fn count_warm_reason(&mut self, reason: Reason) {
+        self.warm_reasons[reason.index()] += 1;
     }
 
     /// The reason counts a message on `day` goes to: the warm-up's own during it.
