@@ -191,7 +191,7 @@ impl<'a> Population<'a> {
                     let answer =
                         if bernoulli(support.reactions, support_rng) { Content::Reaction } else { Content::Support };
                     let what = content(answer, false, &mut id, None);
-                    out.push(t, what);
+                    out.push_answer(t, what, start);
                 }
             }
         };

@@ -28,7 +28,7 @@ use crate::rules::{
 };
 use crate::scenario::{MAX_PRICINGS, NamedStrategy, Scenario};
 use crate::strategy::{Content, Route};
-use crate::tally::{KindsAndOutcomes, Layout, PricingTally, Replication, Traffic};
+use crate::tally::{KindsAndOutcomes, Layout, PricingTally, Replication, Service, Traffic};
 use crate::time::{Date, Time};
 use agenda::Agenda;
 use rayon::prelude::*;
@@ -95,7 +95,8 @@ impl<'a> Plan<'a> {
         let countries: Vec<Country> = population.countries().collect();
         let dates: Vec<Date> = (0..period.days).map(|d| period.date(d)).collect();
         let markets = dates.iter().flat_map(|date| countries.iter().map(|c| book.markets.market_of(*c, *date)));
-        let layout = Layout::new(period.start, period.days, markets.collect::<Vec<_>>(), book);
+        let layout = Layout::new(period.start, period.days, markets.collect::<Vec<_>>(), book)
+            .with_warm_up(s.run.warm_up_days as usize);
         let days = countries
             .iter()
             .flat_map(|country| dates.iter().map(move |date| (*country, *date)))
@@ -159,6 +160,8 @@ struct StrategyPartial {
     capped_delivered: u64,
     /// Messages per day by kind and outcome (the traffic's counts are summed from them).
     by_day: Vec<KindsAndOutcomes>,
+    /// What became of the support answers owed.
+    service: Service,
     trace: Vec<TraceRow>,
 }
 
@@ -184,6 +187,7 @@ impl Partial {
             capped_sent: 0,
             capped_delivered: 0,
             by_day: vec![KindsAndOutcomes::default(); plan.layout.days()],
+            service: Service::default(),
             trace: Vec::new(),
         };
         Partial { strategies: plan.s.strategies.iter().map(|_| strategy()).collect(), customers: 0 }
@@ -203,6 +207,7 @@ impl Partial {
             for (x, y) in a.by_day.iter_mut().zip(&b.by_day) {
                 x.add(y);
             }
+            a.service.add(&b.service);
             a.trace.extend(b.trace);
         }
         self.customers += other.customers;
@@ -221,6 +226,21 @@ pub struct RunResult {
     pub trace: Vec<Vec<TraceRow>>,
     /// Where the tallies count charges: months, markets, days.
     pub layout: Layout,
+    /// When the scenario asked for a precision: what was asked and what the run reached.
+    pub precision: Option<Precision>,
+}
+
+/// How precise a run's means came out, against the target it was run to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Precision {
+    /// The target: the largest relative half-width of a mean's 95% interval allowed.
+    pub target: f64,
+    /// The largest relative half-width the run ended with.
+    pub achieved: f64,
+    /// Whether the target was met (else the run stopped at its most replications).
+    pub reached: bool,
+    /// The batches of replications run.
+    pub batches: u32,
 }
 
 impl RunResult {
@@ -251,10 +271,39 @@ pub enum RunError {
 /// # Errors
 /// A rate that a rule needs and the card leaves empty (naming market, category and card).
 pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResult, RunError> {
+    run_replications(s, 0..s.run.replications, trace, progress)
+}
+
+/// Adds replications to a run until it has `upto` (each replication depends only on the seed and
+/// its number, so a run extended to N replications is the run of N replications).
+///
+/// # Errors
+/// As [`run`].
+pub(crate) fn run_more(
+    s: &Scenario,
+    r: &mut RunResult,
+    upto: u32,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), RunError> {
+    let from = u32::try_from(r.replications.len()).unwrap_or(u32::MAX);
+    let more = run_replications(s, from..upto.max(from), 0, progress)?;
+    r.replications.extend(more.replications);
+    r.events += more.events;
+    Ok(())
+}
+
+/// Runs replications `reps` of a scenario (the trace only from replication 0, if among them).
+fn run_replications(
+    s: &Scenario,
+    reps: std::ops::Range<u32>,
+    trace: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, RunError> {
     let plan = Plan::new(s, trace);
     let customers = s.customers.count;
     let chunks = customers.div_ceil(CHUNK);
-    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = (0..s.run.replications)
+    let first = reps.start;
+    let reps: Vec<(Replication, u64, Vec<Vec<TraceRow>>)> = reps
         .into_par_iter()
         .map(|r| {
             let partial = (0..chunks)
@@ -273,7 +322,7 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
     let mut traces = Vec::new();
     for (i, (rep, ev, tr)) in reps.into_iter().enumerate() {
         events += ev;
-        if i == 0 {
+        if i == 0 && first == 0 {
             traces = tr;
         }
         replications.push(rep);
@@ -281,7 +330,7 @@ pub fn run(s: &Scenario, trace: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<
     for t in &mut traces {
         t.sort_by_key(|row| (row.time, row.kind.is_outbound(), row.customer, row.seq));
     }
-    Ok(RunResult { replications, events, trace: traces, layout: plan.layout })
+    Ok(RunResult { replications, events, trace: traces, layout: plan.layout, precision: None })
 }
 
 /// Applies the month ledger to a replication's combined partial.
@@ -294,7 +343,8 @@ fn settle(plan: &Plan<'_>, p: Partial) -> Result<(Replication, u64, Vec<Vec<Trac
             settled.push(tally);
         }
         tallies.push(settled);
-        let mut t = Traffic::new(strategy.dropped, strategy.held, strategy.held_at_end, &strategy.by_day);
+        let counts = (strategy.dropped, strategy.held, strategy.held_at_end);
+        let mut t = Traffic::new(counts, &strategy.by_day, plan.layout.warm_up(), strategy.service);
         (t.capped_sent, t.capped_delivered) = (strategy.capped_sent, strategy.capped_delivered);
         events += t.messages.total();
         traffic.push(t);
@@ -309,6 +359,8 @@ struct Held {
     id: u64,
     content: Content,
     campaign: Option<u16>,
+    /// It was due after the warm-up: it counts in the figures.
+    counted: bool,
 }
 
 /// Per-worker buffers, reused across customers (the hot loop allocates nothing per event).
@@ -326,6 +378,7 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
     for customer in from..to {
         let profile = plan.population.generate(replication, customer, &mut scratch.happenings);
         let Scratch { happenings, scheduled, held } = &mut scratch;
+        let happenings: &Happenings = happenings;
         let keys = ContentKeys::new(profile.key);
         // Rule 4: whether the per-user marketing limit applies to the customer's number.
         let limited = marketing_limit_applies(profile.country);
@@ -333,12 +386,14 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
             held.clear();
             let mut sim = CustomerSim {
                 agenda: Agenda::new(happenings.sorted(), scheduled),
+                happenings,
                 held: &mut *held,
                 out,
                 plan,
                 reactions,
                 customer,
                 strategy: named,
+                entry_points: !named.ignores_entry_points,
                 country: profile.country,
                 number: profile.number,
                 limited,
@@ -347,6 +402,8 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
                 conversations: [Conversations::default(); MAX_PRICINGS],
                 seq: 0,
                 awaiting_reply: false,
+                owed: false,
+                answered: false,
                 tracing: replication == 0 && customer < plan.trace,
                 days: plan.days_of(profile.country),
                 keys,
@@ -361,6 +418,8 @@ fn simulate_chunk(plan: &Plan<'_>, replication: u32, from: u64, to: u64) -> Part
 /// One customer under one strategy.
 struct CustomerSim<'a> {
     agenda: Agenda<'a>,
+    /// The customer's planned events (when each support answer was asked for).
+    happenings: &'a Happenings,
     /// Content held back.
     held: &'a mut Vec<Held>,
     /// The strategy's tallies.
@@ -369,6 +428,8 @@ struct CustomerSim<'a> {
     reactions: &'a Reactions,
     customer: u64,
     strategy: &'a NamedStrategy,
+    /// The rules see the customer's entry points (a what-if variant may ignore them).
+    entry_points: bool,
     country: Country,
     /// The business number the customer is on (rule 27).
     number: u16,
@@ -381,6 +442,10 @@ struct CustomerSim<'a> {
     seq: u32,
     /// A re-engagement template is out, awaiting the customer's reply.
     awaiting_reply: bool,
+    /// The customer is owed a support answer (due within the figures' days).
+    owed: bool,
+    /// The customer received at least one of them.
+    answered: bool,
     tracing: bool,
     /// The day table of the customer's country.
     days: &'a [DayInfo],
@@ -396,6 +461,7 @@ impl CustomerSim<'_> {
             }
             match e.what {
                 What::Inbound { entry_point, answers } => {
+                    let entry_point = entry_point && self.entry_points;
                     self.inbound(e.time, MessageKind::Inbound { entry_point }, answers);
                 }
                 What::Call => self.inbound(e.time, MessageKind::Call, None),
@@ -404,6 +470,39 @@ impl CustomerSim<'_> {
             }
         }
         self.out.held_at_end += self.held.len() as u64;
+        let service = &mut self.out.service;
+        service.held_at_end += self.held.iter().filter(|h| h.content.is_answer() && h.counted).count() as u64;
+        if self.owed {
+            service.customers_owed += 1;
+            service.customers_unanswered += u64::from(!self.answered);
+        }
+    }
+
+    /// Whether something due at `t` counts in the figures (it falls after the warm-up).
+    #[inline(always)]
+    fn counts(&self, t: Time) -> bool {
+        self.plan.layout.warm_up() == 0 || self.plan.layout.counts(self.plan.day_of(t))
+    }
+
+    /// Counts what became of a support answer asked for in content `id`, due at a time that
+    /// counts: delivered at `t` (on time or late), or not.
+    fn answer(&mut self, t: Time, id: u64, on_time: bool, outcome: Outcome) {
+        let service = &mut self.out.service;
+        match outcome {
+            Outcome::Delivered => {
+                if on_time {
+                    service.on_time += 1;
+                } else {
+                    service.late += 1;
+                }
+                self.answered = true;
+                let asked = self.happenings.asked(id).unwrap_or(t);
+                let secs = u64::try_from((t.0 - asked.0) / crate::time::SECOND).unwrap_or(0);
+                service.answer_times.count(secs);
+            }
+            Outcome::Blocked => service.blocked += 1,
+            Outcome::Received | Outcome::Suppressed | Outcome::Failed => service.undelivered += 1,
+        }
     }
 
     /// An inbound message or call; `answers`: the content it replies to.
@@ -414,7 +513,10 @@ impl CustomerSim<'_> {
         if !self.held.is_empty() {
             let held = std::mem::take(self.held);
             for h in &held {
-                self.deliver(t, MessageKind::FreeForm, Some(h.content), h.id, h.campaign);
+                let outcome = self.deliver(t, MessageKind::FreeForm, Some(h.content), h.id, h.campaign);
+                if h.content.is_answer() && h.counted {
+                    self.answer(t, h.id, false, outcome);
+                }
             }
             *self.held = held;
             self.held.clear();
@@ -431,20 +533,34 @@ impl CustomerSim<'_> {
     #[inline(always)]
     fn content(&mut self, t: Time, content: Content, urgent: bool, id: u64, campaign: Option<u16>) {
         let open = self.windows.service_window_open(t);
+        let counted = self.counts(t);
+        let support = content.is_answer() && counted;
+        self.owed |= support;
         match self.strategy.route(content, urgent, open) {
-            Route::Send(kind) => self.deliver(t, kind, Some(content), id, campaign),
+            Route::Send(kind) => {
+                let outcome = self.deliver(t, kind, Some(content), id, campaign);
+                if support {
+                    self.answer(t, id, open, outcome);
+                }
+            }
             Route::Hold { wait, reengage } => {
-                self.held.push(Held { id, content, campaign });
-                self.out.held += 1;
+                self.held.push(Held { id, content, campaign, counted });
+                self.out.held += u64::from(counted);
                 self.agenda.schedule(t.plus(wait), What::Timeout { id });
                 if let Some(category) = reengage
                     && !self.awaiting_reply
                 {
                     self.awaiting_reply = true;
-                    self.deliver(t, MessageKind::Template(category), None, id, None);
+                    let outcome = self.deliver(t, MessageKind::Template(category), None, id, None);
+                    if outcome == Outcome::Delivered && counted {
+                        self.out.service.reengagements_sent += 1;
+                    }
                 }
             }
-            Route::Drop => self.out.dropped += 1,
+            Route::Drop => {
+                self.out.dropped += u64::from(counted);
+                self.out.service.dropped += u64::from(support);
+            }
         }
     }
 
@@ -454,16 +570,32 @@ impl CustomerSim<'_> {
         if self.held.is_empty() {
             self.awaiting_reply = false;
         }
+        let support = h.content.is_answer() && h.counted;
         match self.strategy.on_timeout(h.content) {
-            Route::Send(kind) => self.deliver(t, kind, Some(h.content), h.id, h.campaign),
-            Route::Hold { .. } | Route::Drop => self.out.dropped += 1,
+            Route::Send(kind) => {
+                let outcome = self.deliver(t, kind, Some(h.content), h.id, h.campaign);
+                if support {
+                    self.answer(t, h.id, false, outcome);
+                }
+            }
+            Route::Hold { .. } | Route::Drop => {
+                self.out.dropped += u64::from(h.counted);
+                self.out.service.dropped += u64::from(support);
+            }
         }
     }
 
     /// Sends one outbound message; `content`: what it carries (`None`: a re-engagement template
-    /// sent for content `id`).
+    /// sent for content `id`). Returns what became of it.
     #[inline(always)]
-    fn deliver(&mut self, t: Time, kind: MessageKind, content: Option<Content>, id: u64, campaign: Option<u16>) {
+    fn deliver(
+        &mut self,
+        t: Time,
+        kind: MessageKind,
+        content: Option<Content>,
+        id: u64,
+        campaign: Option<u16>,
+    ) -> Outcome {
         let reactions = self.reactions;
         // Delivery failures: the same draw for the same content under every strategy.
         let mut failed = reactions.deliveries_can_fail()
@@ -482,20 +614,26 @@ impl CustomerSim<'_> {
             self.out.capped_delivered += u64::from(!failed);
         }
         let status = if failed { Status::Failed } else { Status::Delivered };
-        if self.process(t, kind, status, cap) != Outcome::Delivered {
-            return;
+        let outcome = self.process(t, kind, status, cap);
+        if outcome != Outcome::Delivered {
+            return outcome;
         }
         // The customer's reply to what was said: the same draw whatever form it took.
         let sent = match (content, kind) {
             (Some(c), _) => Sent::Content(c),
             (None, MessageKind::Template(c)) => Sent::ReEngagement(c),
-            (None, _) => return,
+            (None, _) => return outcome,
         };
         if let Some(delay) = reactions.reply_delay(&self.keys, id, sent) {
             let campaign = if content == Some(Content::Marketing) { campaign } else { None };
             let reply = What::Inbound { entry_point: false, answers: Some(Answered { id, campaign }) };
-            self.agenda.schedule(t.plus(delay), reply);
+            let at = t.plus(delay);
+            if matches!(sent, Sent::ReEngagement(_)) && at < self.plan.end && self.counts(t) {
+                self.out.service.reengagements_replied += 1;
+            }
+            self.agenda.schedule(at, reply);
         }
+        outcome
     }
 
     /// One message through the rules, under every pricing; tallies it.
@@ -532,7 +670,7 @@ impl CustomerSim<'_> {
         if !kind.is_outbound() {
             let reason = crate::rules::inbound_reason(&delivery, kind);
             for (tally, _) in &mut out.pricings {
-                tally.count_reason(reason);
+                tally.count_reason(day, reason);
             }
             return delivery.outcome;
         }
@@ -540,9 +678,9 @@ impl CustomerSim<'_> {
         for (((settings, &model), conversations), (tally, ledger)) in pricings.zip(out.pricings.iter_mut()) {
             let cx = Context { settings, book: &plan.s.business.book, date, market };
             let priced = conversations.price(&message, &delivery, model, settings.pricing == Pricing::Auto, &cx);
-            tally.count_reason(priced.reason);
+            tally.count_reason(day, priced.reason);
             if let Some(category) = priced.opened {
-                tally.count_conversation(category);
+                tally.count_conversation(day, category);
             }
             if let Some(bill) = priced.bill {
                 let order = (t, self.customer, self.seq);
@@ -565,7 +703,7 @@ fn charge(
     tally: &mut PricingTally,
     ledger: &mut DeferredLedger,
 ) {
-    let cell = plan.layout.cell(month, slot, bill.category);
+    let cell = plan.layout.cell(day, month, slot, bill.category);
     // Rule 29: a capped unit's card rate, for the figures beside what Meta charged.
     let card = if cap.is_some() { bill.rate.ok() } else { None };
     let counted = Counted { cell: cell.id(), day: day as u32, reason: reason.index() as u8, card };

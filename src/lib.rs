@@ -21,12 +21,14 @@
 //! the modules (scenario → behaviour → engine → rules and pricing → tally → outputs) and where
 //! each kind of change goes.
 
+mod answer;
 mod behaviour;
 mod engine;
 mod event;
 mod hash;
 mod log;
 mod output;
+mod precision;
 mod pricing;
 mod report;
 mod rules;
@@ -38,8 +40,9 @@ mod tally;
 mod time;
 
 // Simulating a scenario.
-pub use engine::{RunError, RunResult, run};
+pub use engine::{Precision, RunError, RunResult};
 pub use output::write_dir;
+pub use precision::run;
 pub use run_output::{RunInfo, render as run_files, table as summary_table};
 pub use scenario::{Scenario, ScenarioError};
 pub use tally::{PricingTally, Replication, Traffic};

@@ -87,6 +87,22 @@ struct RunArgs {
     /// Skip the charts and report.html (write only the data files).
     #[arg(long)]
     no_report: bool,
+    /// Add replications until every mean total is known to within this share of itself, e.g.
+    /// 1% (overrides the scenario's run.precision).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    precision: Option<f64>,
+    /// The most replications --precision may run (overrides run.max-replications).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_replications: Option<u32>,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let bad = || format!("expected a percentage above 0 like 1%, found \"{s}\"");
+    let number = s.trim().strip_suffix('%').ok_or_else(bad)?;
+    match number.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 100.0 => Ok(v / 100.0),
+        _ => Err(bad()),
+    }
 }
 
 #[derive(Args)]
@@ -301,6 +317,13 @@ fn simulate(args: RunArgs) -> Result<()> {
     if let Some(seed) = args.seed {
         s.run.seed = seed;
     }
+    if let Some(p) = args.precision {
+        s.run.precision = Some(p);
+    }
+    if let Some(m) = args.max_replications {
+        s.run.max_replications = m;
+    }
+    s.run.max_replications = s.run.max_replications.max(s.run.replications);
     let threads = args
         .threads
         .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), usize::from);

@@ -63,8 +63,76 @@ pub struct ReportData {
     /// Dates within the simulated period where the prices of [`ReportData::detail_pricing`]
     /// change: a model switch under `auto`, a new rate card, a rule's date (e.g. 2024-11-01).
     pub markers: Vec<Marker>,
-    /// The answer in one sentence: the cheapest strategy and by how much.
-    pub headline: Option<Headline>,
+    /// What the run compares, as the scenario declares it: `strategies`, `pricing`, `markets`,
+    /// `what-if` or `budget` (the page's tables and charts lead with what answers it).
+    pub compare: String,
+    /// What the run compares, in words.
+    pub asks: String,
+    /// The answer: sentences, the headline first (summary.json's `answer`).
+    pub answer: Vec<String>,
+    /// What the run is too small or too imprecise to say (summary.json's `warnings`).
+    pub warnings: Vec<String>,
+    /// The pricing the pricing chart's percentages compare with (the question's `from`, else
+    /// the first listed).
+    pub pricing_base: String,
+    /// Days at the start simulated but left out of every figure.
+    pub warm_up_days: u32,
+    /// How many customers were simulated (for the cost per customer).
+    pub customers: u64,
+    /// How the replications were chosen, when a precision was asked for, in words.
+    pub precision: Option<String>,
+    /// The service each strategy gave its customers.
+    pub service: Vec<ServiceRow>,
+    /// Cost per calendar month, per strategy and pricing.
+    pub months: Vec<MonthCost>,
+}
+
+/// What became of one strategy's support answers, as means per replication.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceRow {
+    /// The strategy, named as in [`ReportData::strategies`].
+    pub strategy: String,
+    /// Answers owed (due within the figures' days).
+    pub owed: f64,
+    /// Delivered when due, inside the customer service window.
+    pub on_time: f64,
+    /// Delivered after the window closed.
+    pub late: f64,
+    /// Sent free-form outside the window and blocked (131047).
+    pub blocked: f64,
+    /// Dropped by the strategy.
+    pub dropped: f64,
+    /// Sent as templates, not delivered (suppressed or failed), or still held at the end.
+    pub undelivered: f64,
+    /// Customers owed an answer.
+    pub customers_owed: f64,
+    /// Customers owed answers who received none.
+    pub customers_unanswered: f64,
+    /// Re-engagement templates delivered.
+    pub reengagements_sent: f64,
+    /// Re-engagement templates replied to.
+    pub reengagements_replied: f64,
+    /// Median seconds from the customer's first message to a delivered answer.
+    pub median_answer_seconds: Option<f64>,
+}
+
+/// The cost of one calendar month for one strategy under one pricing.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonthCost {
+    /// The strategy.
+    pub strategy: String,
+    /// The pricing model.
+    pub pricing: String,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// How many of its days the figures cover.
+    pub days: u32,
+    /// How many days the month has.
+    pub month_days: u32,
+    /// Mean cost.
+    pub mean: f64,
+    /// 95% confidence interval of the mean, when there is one.
+    pub ci: Option<(f64, f64)>,
 }
 
 /// A rate card used by the run.
@@ -115,6 +183,10 @@ pub struct StrategyCost {
     pub by_category: Vec<CategoryCost>,
     /// The total per replication.
     pub total: TotalCost,
+    /// Mean units charged per replication.
+    pub charged: f64,
+    /// Mean business messages delivered per replication.
+    pub delivered: f64,
 }
 
 /// Mean cost of one category.
@@ -132,10 +204,8 @@ pub struct CategoryCost {
 pub struct TotalCost {
     /// Mean across replications: the figure strategies are compared by.
     pub mean: Amount,
-    /// Lower end of the 95% confidence interval of the mean.
-    pub ci_low: f64,
-    /// Upper end of the 95% confidence interval of the mean.
-    pub ci_high: f64,
+    /// The 95% confidence interval of the mean; none below two replications.
+    pub ci: Option<(f64, f64)>,
     /// Median across replications.
     pub p50: Amount,
     /// 90th percentile across replications.
@@ -318,8 +388,15 @@ pub struct CostDistribution {
     pub strategy: String,
     /// One total per replication.
     pub totals: Vec<f64>,
-    /// The budget: the total at [`ReportData::budget_percentile`].
+    /// The budget: a 95% upper confidence bound on the total at
+    /// [`ReportData::budget_percentile`] when the replications are enough, else that percentile.
     pub budget: Amount,
+    /// Whether [`CostDistribution::budget`] is the upper bound.
+    pub budget_is_bound: bool,
+    /// The percentile of the totals itself.
+    pub estimate: f64,
+    /// Its distribution-free 95% interval, when the replications are enough.
+    pub estimate_ci: Option<(f64, f64)>,
 }
 
 /// Mean cost of one strategy in one market.
@@ -342,25 +419,6 @@ pub struct Marker {
     pub label: String,
 }
 
-/// The answer: the cheapest strategy and by how much, from paired differences.
-#[derive(Clone, Debug, Serialize)]
-pub struct Headline {
-    /// The pricing model the comparison is under.
-    pub pricing: String,
-    /// The strategy with the lowest mean total under [`Headline::pricing`].
-    pub cheapest: String,
-    /// The strategy it is compared with (the next cheapest).
-    pub compared_with: String,
-    /// Mean per replication of (cost of `compared_with` − cost of `cheapest`).
-    pub saving: Amount,
-    /// Lower end of the 95% confidence interval of that paired difference.
-    pub saving_ci_low: f64,
-    /// Upper end of that interval.
-    pub saving_ci_high: f64,
-    /// Share of replications in which `cheapest` costs less (0 to 1), when known.
-    pub cheaper_share: Option<f64>,
-}
-
 /// Why the charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -378,14 +436,26 @@ pub enum ReportError {
     Font,
 }
 
-/// An amount as a reader sees it in a table: the exact decimal when given (every digit kept,
-/// thousands grouped), else the float rounded.
+/// An amount as a reader sees it in a table: rounded as every money figure is (an exact
+/// decimal, e.g. a percentile that is one replication's total, is rounded like a mean; the
+/// exact figures are in summary.json and the CSVs).
 #[must_use]
 pub fn amount_text(a: &Amount) -> String {
-    match &a.exact {
-        Some(e) if e.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') => group_thousands(e),
-        Some(e) => e.clone(),
-        None => money_text(a.value),
+    money_text(a.value)
+}
+
+/// A duration in seconds as a reader says it: `45 s`, `12 min`, `4 h 05 min`, `2 d 3 h`.
+#[must_use]
+pub fn duration_text(secs: f64) -> String {
+    if !secs.is_finite() {
+        return "n/a".to_owned();
+    }
+    let s = secs.round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", (s + 30) / 60),
+        3600..86_400 => format!("{} h {:02} min", s / 3600, (s % 3600 + 30) / 60 % 60),
+        _ => format!("{} d {} h", s / 86_400, (s % 86_400 + 1800) / 3600 % 24),
     }
 }
 

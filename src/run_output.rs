@@ -3,6 +3,7 @@
 //! table. Every file but the manifest (which records the run time and thread count) is a pure
 //! function of the scenario and seed, byte-identical for any thread count.
 
+use crate::answer::{Answer, answer, question_in_words};
 use crate::engine::RunResult;
 use crate::log::{LogShape, LogWriter, csv_field};
 use crate::output::Files;
@@ -10,8 +11,9 @@ use crate::pricing::BillCategory;
 use crate::pricing::rate_card::CardId;
 use crate::report::ReportError;
 use crate::rules::Outcome;
+use crate::scenario::Compare;
 use crate::scenario::Scenario;
-use crate::stats::{RunStats, Summary, mean_u64, summarize};
+use crate::stats::{CellStats, RunStats, ServiceStats, Summary, mean_u64};
 use crate::tally::{Charges, MESSAGE_KINDS, OUTCOMES, Traffic, kind_name};
 use crate::time::Date;
 use serde_json::{Map, Value, json};
@@ -41,13 +43,72 @@ fn round(v: f64) -> f64 {
     if v.is_finite() { (v * 1e6).round() / 1e6 } else { 0.0 }
 }
 
+/// An interval as `[low, high]`, or `null` when there is none.
+fn interval_json(ci: Option<(f64, f64)>) -> Value {
+    ci.map_or(Value::Null, |(lo, hi)| json!([round(lo), round(hi)]))
+}
+
 fn summary_json(x: &Summary) -> Value {
     json!({
         "mean": round(x.mean), "sd": round(x.sd),
-        "ci95": [round(x.ci95_low), round(x.ci95_high)],
+        "ci95": interval_json(x.ci95),
         "p50": round(x.p50), "p90": round(x.p90), "p95": round(x.p95),
+        "p50_ci95": interval_json(x.p50_ci95), "p90_ci95": interval_json(x.p90_ci95), "p95_ci95": interval_json(x.p95_ci95),
         "min": round(x.min), "max": round(x.max),
     })
+}
+
+fn service_json(x: &ServiceStats) -> Value {
+    json!({
+        "answers_owed": round(x.owed()),
+        "answers_on_time": round(x.on_time),
+        "answers_late": round(x.late),
+        "answers_blocked": round(x.blocked),
+        "answers_dropped": round(x.dropped),
+        "answers_undelivered": round(x.undelivered),
+        "answers_held_at_end": round(x.held_at_end),
+        "customers_owed_answer": round(x.customers_owed),
+        "customers_unanswered": round(x.customers_unanswered),
+        "unanswered_share": round(x.unanswered_share()),
+        "reengagements_sent": round(x.reengagements_sent),
+        "reengagements_replied": round(x.reengagements_replied),
+        "median_answer_seconds": x.median_answer_seconds.map(|v| v.round()),
+    })
+}
+
+fn budget_json(cell: &CellStats) -> Value {
+    let b = &cell.budget;
+    json!({
+        "percentile": b.percentile,
+        "estimate": round(b.estimate),
+        "upper_bound": b.upper_bound.map(round),
+        "enough_replications": b.enough(),
+    })
+}
+
+/// The question as declared, and in words.
+fn question_json(s: &Scenario) -> Value {
+    let q = &s.question;
+    let mut v = match &q.compare {
+        Compare::Strategies => json!({ "compare": "strategies" }),
+        Compare::Pricing { from, to, about } => json!({
+            "compare": "pricing", "from": s.pricings[*from].id(), "to": s.pricings[*to].id(), "about": about,
+        }),
+        Compare::Markets { categories } => json!({
+            "compare": "markets", "categories": categories.iter().map(|c| c.id()).collect::<Vec<_>>(),
+        }),
+        Compare::WhatIf { about, pairs } => json!({
+            "compare": "what-if", "about": about,
+            "with": pairs.iter().map(|(a, _)| s.strategies[*a].name.as_str()).collect::<Vec<_>>(),
+            "without": pairs.iter().map(|(_, b)| s.strategies[*b].name.as_str()).collect::<Vec<_>>(),
+        }),
+        Compare::Budget => json!({ "compare": "budget" }),
+    };
+    if let Value::Object(m) = &mut v {
+        m.insert("max_unanswered".into(), q.max_unanswered.map_or(Value::Null, |f| json!(f)));
+        m.insert("in_words".into(), json!(question_in_words(s)));
+    }
+    v
 }
 
 /// Builds every output file of a run: the data files and, unless `report` is false, the charts
@@ -57,10 +118,12 @@ fn summary_json(x: &Summary) -> Value {
 /// When a chart cannot be drawn.
 pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Result<Files, ReportError> {
     let stats = RunStats::new(s, r);
+    let answer = answer(s, r, &stats);
     let mut files: Files = vec![
-        ("summary.json".into(), summary(s, r, &stats).into_bytes()),
+        ("summary.json".into(), summary(s, r, &stats, &answer).into_bytes()),
         ("breakdown.csv".into(), breakdown(s, r).into_bytes()),
         ("daily.csv".into(), daily(s, r).into_bytes()),
+        ("monthly.csv".into(), monthly(s, r, &stats).into_bytes()),
         ("scenario.toml".into(), s.text.clone().into_bytes()),
     ];
     for (si, rows) in r.trace.iter().enumerate() {
@@ -84,7 +147,7 @@ pub fn render(s: &Scenario, r: &RunResult, info: &RunInfo, report: bool) -> Resu
     }
     let drawing = std::time::Instant::now();
     if report {
-        let data = report_data::report_data(s, r, &stats);
+        let data = report_data::report_data(s, r, &stats, &answer);
         let charts = crate::report::charts::render_all(&data)?;
         for chart in &charts {
             files.push((format!("charts/{}.svg", chart.name), chart.svg.clone().into_bytes()));
@@ -139,12 +202,16 @@ fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo, report_seconds: Option<
         "run_seconds": round(info.seconds),
         "report_seconds": report_seconds.map(round),
         "messages_processed": r.events,
+        "precision": r.precision.map(|p| json!({
+            "target": p.target, "achieved": round(p.achieved), "reached": p.reached, "batches": p.batches,
+            "replications": r.replications.len(),
+        })),
         "files": names,
     });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
 
-fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
+fn summary(s: &Scenario, r: &RunResult, stats: &RunStats, answer: &Answer) -> String {
     let capped = s.customers.campaigns.iter().any(|c| !c.caps.is_empty());
     let np = s.pricings.len();
     let n = r.replications.len();
@@ -179,6 +246,8 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
                 "total_cost": summary_json(&cell.total),
                 "total_cost_by_replication": cell.totals.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "provider_fees": summary_json(&cell.fees),
+                "service": service_json(&stats.service[si]),
+                "budget": budget_json(cell),
                 "charged_mean": charged,
                 "cost_by_category": cost_by_category,
                 "conversations_mean": conversations,
@@ -247,6 +316,8 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
             );
         }
     }
+    // Below two replications a share of replications says nothing: null.
+    let share = |k: usize| if n < 2 { Value::Null } else { json!(round(k as f64 / n as f64)) };
     let paired: Vec<Value> = stats
         .paired
         .iter()
@@ -257,28 +328,25 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
                 "b": s.strategies[p.b].name,
                 "difference_a_minus_b": summary_json(&p.difference),
                 "difference_total_over_replications": p.total.to_string(),
-                "a_cheaper_share": round(p.a_cheaper as f64 / n as f64),
-                "b_cheaper_share": round(p.b_cheaper as f64 / n as f64),
-                "tie_share": round((n - p.a_cheaper - p.b_cheaper) as f64 / n as f64),
+                "a_cheaper_share": share(p.a_cheaper),
+                "b_cheaper_share": share(p.b_cheaper),
+                "tie_share": share(n - p.a_cheaper - p.b_cheaper),
             })
         })
         .collect();
     // The same traffic priced two ways: what a change of pricing model costs each strategy.
-    let mut pricing_differences = Vec::new();
-    for (si, named) in s.strategies.iter().enumerate() {
-        for a in 0..s.pricings.len() {
-            for b in a + 1..s.pricings.len() {
-                let (ta, tb) = (r.totals(si, a), r.totals(si, b));
-                let diffs: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
-                pricing_differences.push(json!({
-                    "strategy": named.name,
-                    "a": s.pricings[a].id(),
-                    "b": s.pricings[b].id(),
-                    "difference_a_minus_b": summary_json(&summarize(&diffs)),
-                }));
-            }
-        }
-    }
+    let pricing_differences: Vec<Value> = stats
+        .pricing_pairs
+        .iter()
+        .map(|p| {
+            json!({
+                "strategy": s.strategies[p.strategy].name,
+                "a": s.pricings[p.a].id(),
+                "b": s.pricings[p.b].id(),
+                "difference_a_minus_b": summary_json(&p.difference),
+            })
+        })
+        .collect();
     let v = json!({
         "scenario": s.name,
         "description": s.description,
@@ -287,14 +355,22 @@ fn summary(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
         "days": s.period.days,
         "timezone": s.period.offset.to_string(),
         "customers": s.customers.count,
-        "replications": s.run.replications,
+        "replications": n,
         "seed": s.run.seed,
+        "question": question_json(s),
+        "answer": answer.text(),
+        "warnings": answer.warnings,
         "statistics": {
-            "ci95": "two-sided 95% confidence interval of the mean across replications, Student's t with n-1 degrees of freedom",
+            "ci95": "two-sided 95% confidence interval of the mean across replications, Student's t with n-1 degrees of freedom (exact quantiles); null below 2 replications",
             "quantiles": "type 7: linear interpolation between order statistics (R's default, NumPy's linear)",
+            "quantile_ci95": "p50_ci95, p90_ci95, p95_ci95: distribution-free 95% confidence intervals of the percentiles, two order statistics chosen from the binomial distribution; null when the replications are too few (6 for P50, 36 for P90, 72 for P95)",
+            "budget": "estimate: the percentile of the totals; upper_bound: the order statistic that is a one-sided 95% upper confidence bound on it (null below 29 replications for P90, 59 for P95)",
+            "service": "means per replication: support answers owed, delivered on time (inside the customer service window when due), late (after it closed), blocked (131047), dropped by the strategy, undelivered (suppressed or failed), still held at the end; customers owed an answer and those who received none; re-engagement templates delivered and replied to; median seconds from the visit's first message to a delivered answer, over all replications",
+            "answer_cheapest": "a strategy is called cheapest only when Bonferroni-simultaneous 95% intervals over every pair of strategies under that pricing put every other strategy above it",
             "paired_differences": "per replication, strategy a minus strategy b under the same pricing and the same simulated customers (common random numbers)",
             "pricing_differences": "per replication, the same strategy's traffic priced under pricing a minus pricing b",
             "money": "total_cost_by_replication is exact; means, deviations and intervals are floating point",
+            "period": "every figure is per replication: one simulated period of the run's days after any warm-up",
         },
         "results": results,
         "traffic": traffic,
@@ -345,7 +421,7 @@ fn daily(s: &Scenario, r: &RunResult) -> String {
     );
     for (si, named) in s.strategies.iter().enumerate() {
         for (pi, pricing) in s.pricings.iter().enumerate() {
-            for day in 0..r.layout.days() {
+            for day in r.layout.warm_up()..r.layout.days() {
                 let mut traffic = [0u64; 3];
                 let mut charges = Charges::default();
                 for rep in &r.replications {
@@ -374,72 +450,97 @@ fn daily(s: &Scenario, r: &RunResult) -> String {
     out
 }
 
-/// The one-screen summary for the terminal.
+/// Per strategy, pricing and calendar month: the mean cost and its interval, charged units, and
+/// how many of the month's days the run covers (a month the run only touches is partial).
+fn monthly(s: &Scenario, r: &RunResult, stats: &RunStats) -> String {
+    let mut out = String::from("strategy,pricing,month,days,cost_mean,cost_ci95_low,cost_ci95_high,charged_mean\n");
+    for (si, named) in s.strategies.iter().enumerate() {
+        for (pi, pricing) in s.pricings.iter().enumerate() {
+            for m in &stats.cell(s, si, pi).months {
+                let (lo, hi) = m.cost.ci95.map_or((String::new(), String::new()), |(lo, hi)| {
+                    (format!("{:.6}", round(lo)), format!("{:.6}", round(hi)))
+                });
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{:.6},{lo},{hi},{:.4}",
+                    named.name,
+                    pricing.id(),
+                    r.layout.month(m.month),
+                    m.days,
+                    round(m.cost.mean),
+                    m.charged_mean
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The one-screen summary for the terminal: the cost table, the service per strategy, the
+/// question, its answer and the warnings (the same words as `summary.json` and the page).
 #[must_use]
 pub fn table(s: &Scenario, r: &RunResult, dir: &Path, report: bool) -> String {
+    let stats = RunStats::new(s, r);
+    let answer = answer(s, r, &stats);
     let currency = s.business.book.currency();
+    let n = r.replications.len();
     let mut out = String::new();
+    let days = r.layout.days() - r.layout.warm_up();
+    let warm =
+        if r.layout.warm_up() > 0 { format!(" after a {}-day warm-up", r.layout.warm_up()) } else { String::new() };
     let _ = writeln!(
         out,
-        "{}: {} customers, {} days from {} ({}), {} replications; Meta charges in {currency}",
+        "{}: {} customers, {days} days from {} ({}){warm}, {n} replications; Meta charges in {currency} per simulated period",
         s.name,
         s.customers.count,
-        s.period.days,
-        s.period.start,
+        r.layout.date(r.layout.warm_up()),
         s.period.offset,
-        r.replications.len()
     );
+    if let Some(p) = &r.precision {
+        let _ = writeln!(
+            out,
+            "Precision: {} replications in {} batches, every mean within {:.2}% (target {:.2}%{})",
+            n,
+            p.batches,
+            p.achieved * 100.0,
+            p.target * 100.0,
+            if p.reached { "" } else { ", not reached" }
+        );
+    }
     let _ = writeln!(
         out,
-        "\n{:<20} {:<18} {:>12} {:>25} {:>12} {:>10} {:>9}",
-        "strategy", "pricing", "mean cost", "95% CI", "P90", "charged", "blocked"
+        "\n{:<20} {:<18} {:>12} {:>25} {:>12} {:>10} {:>11}",
+        "strategy", "pricing", "mean cost", "95% CI", "P90", "charged", "unanswered"
     );
     for (si, named) in s.strategies.iter().enumerate() {
-        let blocked =
-            mean_u64(r.replications.iter().map(|rep| rep.traffic(si).outcome(Outcome::Blocked)), r.replications.len());
+        let unanswered = stats.service[si].customers_unanswered;
         for (pi, pricing) in s.pricings.iter().enumerate() {
-            let costs: Vec<f64> = r.totals(si, pi).iter().map(|m| m.as_f64()).collect();
-            let x = summarize(&costs);
-            let charged = mean_u64(r.replications.iter().map(|rep| rep.tally(si, pi).charged()), r.replications.len());
+            let x = &stats.cell(s, si, pi).total;
+            let ci = x.ci95.map_or_else(|| "n/a".to_owned(), |(lo, hi)| format!("[{lo:.2}, {hi:.2}]"));
+            let charged = mean_u64(r.replications.iter().map(|rep| rep.tally(si, pi).charged()), n);
             let _ = writeln!(
                 out,
-                "{:<20} {:<18} {:>12.2} {:>25} {:>12.2} {:>10.0} {:>9.0}",
+                "{:<20} {:<18} {:>12.2} {:>25} {:>12.2} {:>10.0} {:>11.0}",
                 named.name,
                 pricing.id(),
                 x.mean,
-                format!("[{:.2}, {:.2}]", x.ci95_low, x.ci95_high),
+                ci,
                 x.p90,
                 charged,
-                blocked
+                unanswered
             );
         }
     }
-    if s.strategies.len() > 1 {
-        let _ = writeln!(out, "\nCheapest strategy per pricing (paired with the others, same customers):");
-        for (pi, pricing) in s.pricings.iter().enumerate() {
-            let means: Vec<f64> = (0..s.strategies.len())
-                .map(|si| summarize(&r.totals(si, pi).iter().map(|m| m.as_f64()).collect::<Vec<_>>()).mean)
-                .collect();
-            let best = (0..means.len()).min_by(|a, b| means[*a].total_cmp(&means[*b])).unwrap_or(0);
-            let mut line = format!("  {:<18} {}", pricing.id(), s.strategies[best].name);
-            for other in (0..means.len()).filter(|o| *o != best) {
-                let (tb, to) = (r.totals(best, pi), r.totals(other, pi));
-                let diffs: Vec<f64> = to.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
-                let d = summarize(&diffs);
-                let _ = write!(
-                    line,
-                    "; {} costs {:+.2} more [{:.2}, {:.2}]",
-                    s.strategies[other].name, d.mean, d.ci95_low, d.ci95_high
-                );
-            }
-            let _ = writeln!(out, "{line}");
-        }
+    let _ = writeln!(out, "\nQuestion: {}", question_in_words(s));
+    let _ = writeln!(out, "Answer: {}", answer.text());
+    for w in &answer.warnings {
+        let _ = writeln!(out, "warning: {w}");
     }
     let traces = if r.trace.iter().any(|t| !t.is_empty()) { ", trace-<strategy>.csv" } else { "" };
     let report = if report { ", report.html, charts/" } else { "" };
     let _ = writeln!(
         out,
-        "\nWrote {} (summary.json, breakdown.csv, daily.csv, manifest.json{traces}{report})",
+        "\nWrote {} (summary.json, breakdown.csv, daily.csv, monthly.csv, manifest.json{traces}{report})",
         dir.display()
     );
     out

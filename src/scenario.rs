@@ -18,7 +18,7 @@ use crate::pricing::rate_card::RateGap;
 use crate::pricing::{BillCategory, Pricing, RateBook, UserFile, UserFilesError, card_file_name};
 use crate::rules::{MessageKind, Settings, TemplateCategory};
 use crate::strategy::{Content, Route, Strategy};
-use crate::time::{Date, HOUR, Time, UtcOffset};
+use crate::time::{DAY, Date, HOUR, Time, UtcOffset};
 use document::Document;
 use raw::Duration;
 use serde::Deserialize as _;
@@ -225,6 +225,9 @@ pub struct NamedStrategy {
     pub strategy: Strategy,
     /// Utility content that would go as a template goes by Direct Send instead (rule 28).
     pub direct_send: bool,
+    /// A what-if variant: the rules see the customers' messages through ads and Page buttons
+    /// as ordinary ones, so they open no free entry-point window.
+    pub ignores_entry_points: bool,
 }
 
 impl NamedStrategy {
@@ -251,6 +254,47 @@ impl NamedStrategy {
             other => other,
         }
     }
+}
+
+/// What a run compares: the question its report answers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Compare {
+    /// Which strategy is cheapest, under each pricing.
+    Strategies,
+    /// What a change of pricing costs each strategy: from one of the run's pricings (by index)
+    /// to another, with the change in words.
+    Pricing {
+        /// Index in [`Scenario::pricings`] of the pricing before the change.
+        from: usize,
+        /// Index of the pricing after it.
+        to: usize,
+        /// The change in words (e.g. "the 2026-10-01 switch").
+        about: String,
+    },
+    /// What the customers in each market cost, and the share outside the business's own.
+    Markets {
+        /// The categories counted (all when empty).
+        categories: Vec<BillCategory>,
+    },
+    /// What something is worth: each strategy against its variant without it (by index).
+    WhatIf {
+        /// What the variants take away, in words (e.g. "entry-point windows").
+        about: String,
+        /// (strategy as it is, its variant).
+        pairs: Vec<(usize, usize)>,
+    },
+    /// Only what to budget.
+    Budget,
+}
+
+/// The question a scenario declares (`[question]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    /// What is compared.
+    pub compare: Compare,
+    /// The most customers a strategy may leave unanswered, as a share of those owed an answer:
+    /// "cheapest" then means the cheapest that meets it.
+    pub max_unanswered: Option<f64>,
 }
 
 /// The simulated days, in the business's time zone.
@@ -285,12 +329,20 @@ impl Period {
 }
 
 /// How many times the run is repeated, and from which seed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunSettings {
-    /// Replications (independent runs) for the uncertainty.
+    /// Replications (independent runs) for the uncertainty; with a precision, the first batch.
     pub replications: u32,
     /// Root seed.
     pub seed: u64,
+    /// Days at the start left out of every figure.
+    pub warm_up_days: u32,
+    /// Replications are added until every strategy's mean total under every pricing is known
+    /// within this share of itself (the 95% interval's half-width), up to
+    /// [`RunSettings::max_replications`].
+    pub precision: Option<f64>,
+    /// The most replications a precision target may take.
+    pub max_replications: u32,
 }
 
 /// What the business is to Meta: what its messages are priced with, and by whom.
@@ -398,6 +450,8 @@ pub struct Scenario {
     pub strategies: Vec<NamedStrategy>,
     /// What the report shows.
     pub report: ReportSettings,
+    /// What the run compares.
+    pub question: Question,
 }
 
 impl Scenario {
@@ -488,6 +542,7 @@ impl Validator<'_> {
         };
         let strategies = self.strategies(&raw.strategy)?;
         let report = self.report(&raw.report, &pricings)?;
+        let question = self.question(raw.question.as_ref(), &pricings, &strategies)?;
         Ok(Scenario {
             name,
             description: raw.description.unwrap_or_default(),
@@ -500,6 +555,7 @@ impl Validator<'_> {
             customers,
             strategies,
             report,
+            question,
         })
     }
 
@@ -623,7 +679,26 @@ impl Validator<'_> {
         if r.replications == 0 || r.replications > 100_000 {
             return Err(self.err("run.replications", format!("expected 1 to 100000, found {}", r.replications)));
         }
-        Ok((period, RunSettings { replications: r.replications, seed: r.seed }, pricings))
+        if r.warm_up.0 % DAY != 0 || r.warm_up.0 / DAY >= i64::from(period.days) {
+            return Err(self.err(
+                "run.warm-up",
+                format!("expected whole days shorter than the run ({} days), found \"{}\"", period.days, r.warm_up),
+            ));
+        }
+        if r.max_replications < r.replications || r.max_replications > 100_000 {
+            return Err(self.err(
+                "run.max-replications",
+                format!("expected {} (run.replications) to 100000, found {}", r.replications, r.max_replications),
+            ));
+        }
+        let run = RunSettings {
+            replications: r.replications,
+            seed: r.seed,
+            warm_up_days: (r.warm_up.0 / DAY) as u32,
+            precision: r.precision.map(|p| p.0),
+            max_replications: r.max_replications,
+        };
+        Ok((period, run, pricings))
     }
 
     /// `run.days` or `run.months`: the number of days from `run.start`.
@@ -1107,6 +1182,7 @@ impl Validator<'_> {
                 name: "window-check".into(),
                 strategy: Strategy::WindowCheck,
                 direct_send: false,
+                ignores_entry_points: false,
             });
         }
         if strategies.len() > MAX_STRATEGIES {
@@ -1135,7 +1211,123 @@ impl Validator<'_> {
                 format!("expected a name without commas, quotes or slashes, found \"{name}\""),
             ));
         }
-        Ok(NamedStrategy { name: name.clone(), strategy, direct_send: entry.direct_send })
+        let ignores_entry_points = entry.entry_points == raw::EntryPoints::Ignore;
+        Ok(NamedStrategy { name: name.clone(), strategy, direct_send: entry.direct_send, ignores_entry_points })
+    }
+
+    /// `[question]`: what the run compares; by default the strategies when there are several,
+    /// else the budget.
+    fn question(
+        &self,
+        q: Option<&raw::RawQuestion>,
+        pricings: &[Pricing],
+        strategies: &[NamedStrategy],
+    ) -> Result<Question> {
+        let Some(q) = q else {
+            let compare = if strategies.len() > 1 { Compare::Strategies } else { Compare::Budget };
+            return Ok(Question { compare, max_unanswered: None });
+        };
+        let max_unanswered = q.max_unanswered.map(|v| self.share("question.max-unanswered", v)).transpose()?;
+        let unused = |field: &str, given: bool| -> Result<()> {
+            if given {
+                return Err(self.err(
+                    &format!("question.{field}"),
+                    format!("unknown field `{field}` for compare = \"{}\"", q.compare.id()),
+                ));
+            }
+            Ok(())
+        };
+        let pricing = |field: &str, p: Option<Pricing>| -> Result<usize> {
+            let ids: Vec<&str> = pricings.iter().map(|x| x.id()).collect();
+            let p = p.ok_or_else(|| {
+                self.err("question", format!("missing field `{field}`: one of run.pricing ({})", ids.join(", ")))
+            })?;
+            pricings.iter().position(|x| *x == p).ok_or_else(|| {
+                self.err(
+                    &format!("question.{field}"),
+                    format!("expected one of run.pricing ({}), found \"{p}\"", ids.join(", ")),
+                )
+            })
+        };
+        let strategy = |field: &str, i: usize, name: &str| -> Result<usize> {
+            strategies.iter().position(|s| s.name == name).ok_or_else(|| {
+                let names: Vec<&str> = strategies.iter().map(|s| s.name.as_str()).collect();
+                self.err(
+                    &format!("question.{field}[{i}]"),
+                    format!("expected a strategy's name ({}), found \"{name}\"", names.join(", ")),
+                )
+            })
+        };
+        let compare = match q.compare {
+            raw::Compare::Strategies | raw::Compare::Budget => {
+                unused("from", q.from.is_some())?;
+                unused("to", q.to.is_some())?;
+                unused("about", q.about.is_some())?;
+                unused("with", !q.with.is_empty())?;
+                unused("without", !q.without.is_empty())?;
+                unused("categories", !q.categories.is_empty())?;
+                if q.compare == raw::Compare::Budget { Compare::Budget } else { Compare::Strategies }
+            }
+            raw::Compare::Pricing => {
+                unused("with", !q.with.is_empty())?;
+                unused("without", !q.without.is_empty())?;
+                unused("categories", !q.categories.is_empty())?;
+                let (from, to) = (pricing("from", q.from)?, pricing("to", q.to)?);
+                if from == to {
+                    return Err(self.err(
+                        "question.to",
+                        format!("expected a pricing other than from, found \"{}\"", pricings[to]),
+                    ));
+                }
+                let about = q
+                    .about
+                    .clone()
+                    .unwrap_or_else(|| format!("the change from {} to {}", pricings[from], pricings[to]));
+                Compare::Pricing { from, to, about }
+            }
+            raw::Compare::Markets => {
+                unused("from", q.from.is_some())?;
+                unused("to", q.to.is_some())?;
+                unused("about", q.about.is_some())?;
+                unused("with", !q.with.is_empty())?;
+                unused("without", !q.without.is_empty())?;
+                Compare::Markets { categories: q.categories.clone() }
+            }
+            raw::Compare::WhatIf => {
+                unused("from", q.from.is_some())?;
+                unused("to", q.to.is_some())?;
+                unused("categories", !q.categories.is_empty())?;
+                if q.with.is_empty() || q.with.len() != q.without.len() {
+                    return Err(self.err(
+                        "question.without",
+                        format!(
+                            "expected one variant per strategy of question.with ({}), found {}",
+                            q.with.len(),
+                            q.without.len()
+                        ),
+                    ));
+                }
+                let mut pairs = Vec::new();
+                for (i, (a, b)) in q.with.iter().zip(&q.without).enumerate() {
+                    let (a, b) = (strategy("with", i, a)?, strategy("without", i, b)?);
+                    if a == b {
+                        return Err(self.err(
+                            &format!("question.without[{i}]"),
+                            format!("expected a strategy other than \"{}\"", strategies[a].name),
+                        ));
+                    }
+                    pairs.push((a, b));
+                }
+                let about = q.about.clone().ok_or_else(|| {
+                    self.err(
+                        "question",
+                        "missing field `about`: what the variants leave out, e.g. \"entry-point windows\"",
+                    )
+                })?;
+                Compare::WhatIf { about, pairs }
+            }
+        };
+        Ok(Question { compare, max_unanswered })
     }
 
     /// `[report]`.

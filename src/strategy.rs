@@ -41,6 +41,13 @@ impl Content {
         }
     }
 
+    /// Whether it is an agent's answer to the customer (a message or a reaction): what the
+    /// service figures count.
+    #[must_use]
+    pub fn is_answer(self) -> bool {
+        matches!(self, Content::Support | Content::Reaction)
+    }
+
     /// The category of the content's template (for replies).
     #[must_use]
     pub fn category(self) -> TemplateCategory {

@@ -13,6 +13,9 @@ use crate::pricing::{BillCategory, RateBook};
 use crate::rules::{MessageKind, Outcome, Reason, TemplateCategory};
 use crate::time::{Date, Month};
 
+mod answer_times;
+pub use answer_times::AnswerTimes;
+
 /// Charged units and what they cost: one line of a bill, one cell of a simulated tally.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Charges {
@@ -214,23 +217,34 @@ pub struct Traffic {
     pub capped_delivered: u64,
     /// Per day of the run.
     pub daily: Vec<DayTraffic>,
+    /// What became of the support answers the strategy owed its customers.
+    pub service: Service,
 }
 
 impl Traffic {
-    /// Content a strategy dropped, held and still held at the end, and messages counted per
-    /// day: summed into the counts by kind and outcome and into each day's figures.
-    pub(crate) fn new(dropped: u64, held: u64, held_at_end: u64, by_day: &[KindsAndOutcomes]) -> Traffic {
+    /// Content a strategy dropped, held and still held at the end, messages counted per day
+    /// (summed into the counts by kind and outcome and into each day's figures, the days of the
+    /// warm-up left out of the counts) and the service it gave.
+    pub(crate) fn new(
+        (dropped, held, held_at_end): (u64, u64, u64),
+        by_day: &[KindsAndOutcomes],
+        warm_up: usize,
+        service: Service,
+    ) -> Traffic {
         let mut messages = KindsAndOutcomes::default();
         let daily = by_day
             .iter()
-            .map(|day| {
-                messages.add(day);
+            .enumerate()
+            .map(|(d, day)| {
+                if d >= warm_up {
+                    messages.add(day);
+                }
                 let inbound = day.inbound();
                 let delivered = day.outcome(Outcome::Delivered);
                 DayTraffic { inbound, attempted: day.total() - inbound, delivered }
             })
             .collect();
-        Traffic { messages, dropped, held, held_at_end, capped_sent: 0, capped_delivered: 0, daily }
+        Traffic { messages, dropped, held, held_at_end, capped_sent: 0, capped_delivered: 0, daily, service }
     }
 
     /// Messages with an outcome, of every kind.
@@ -252,6 +266,60 @@ impl Traffic {
     }
 }
 
+/// What became of the support answers a strategy owed (an agent's answer to a customer's visit,
+/// due within the run), and of its re-engagement templates. An answer is **on time** when it is
+/// delivered when it is due, inside the customer service window (the 24 hours after the
+/// customer's last message), so it can go free-form; **late** when it is delivered after that
+/// window closed (as a template when due, or later, held until the customer wrote again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Service {
+    /// Answers delivered on time.
+    pub on_time: u64,
+    /// Answers delivered late.
+    pub late: u64,
+    /// Answers sent free-form outside the window and blocked (131047).
+    pub blocked: u64,
+    /// Answers the strategy dropped.
+    pub dropped: u64,
+    /// Answers sent as templates that were not delivered: suppressed (the customer did not opt
+    /// in to templates) or failed.
+    pub undelivered: u64,
+    /// Answers still held when the run ended.
+    pub held_at_end: u64,
+    /// Customers owed at least one answer.
+    pub customers_owed: u64,
+    /// Customers owed answers who received none of them.
+    pub customers_unanswered: u64,
+    /// Re-engagement templates delivered.
+    pub reengagements_sent: u64,
+    /// Re-engagement templates the customer replied to within the run.
+    pub reengagements_replied: u64,
+    /// Seconds from the customer's first message of the visit to each delivered answer.
+    pub answer_times: AnswerTimes,
+}
+
+impl Service {
+    /// Answers owed: every answer due within the run, whatever became of it.
+    #[must_use]
+    pub fn owed(&self) -> u64 {
+        self.on_time + self.late + self.blocked + self.dropped + self.undelivered + self.held_at_end
+    }
+
+    pub(crate) fn add(&mut self, o: &Service) {
+        self.on_time += o.on_time;
+        self.late += o.late;
+        self.blocked += o.blocked;
+        self.dropped += o.dropped;
+        self.undelivered += o.undelivered;
+        self.held_at_end += o.held_at_end;
+        self.customers_owed += o.customers_owed;
+        self.customers_unanswered += o.customers_unanswered;
+        self.reengagements_sent += o.reengagements_sent;
+        self.reengagements_replied += o.reengagements_replied;
+        self.answer_times.add(&o.answer_times);
+    }
+}
+
 /// Where a charge is counted: the run's months, the markets reachable from the customers'
 /// countries, and the run's days.
 #[derive(Clone, Debug)]
@@ -264,6 +332,11 @@ pub struct Layout {
     slot_of: Vec<u16>,
     start: Date,
     days: usize,
+    /// The first days of the run, simulated but left out of every figure (windows start closed
+    /// at the run's first instant); their charges go to cells of their own.
+    warm_up: usize,
+    /// The first cell that counts in the figures: after the warm-up's, if any.
+    reported_from: usize,
 }
 
 /// A cell of a tally: (month, market slot, bill category).
@@ -294,7 +367,30 @@ impl Layout {
             slot_of,
             start,
             days: days as usize,
+            warm_up: 0,
+            reported_from: 0,
         }
+    }
+
+    /// The same layout with the first `days` days a warm-up, left out of the figures.
+    #[must_use]
+    pub(crate) fn with_warm_up(mut self, days: usize) -> Layout {
+        self.warm_up = days.min(self.days.saturating_sub(1));
+        self.reported_from = if self.warm_up > 0 { self.cells() } else { 0 };
+        self
+    }
+
+    /// The days of warm-up at the start of the run (none: 0).
+    #[must_use]
+    pub fn warm_up(&self) -> usize {
+        self.warm_up
+    }
+
+    /// Whether a day of the run counts in the figures (it is past the warm-up).
+    #[inline(always)]
+    #[must_use]
+    pub fn counts(&self, day: usize) -> bool {
+        day >= self.warm_up
     }
 
     /// The markets charges may fall in, in name order (a market's slot is its index).
@@ -338,10 +434,13 @@ impl Layout {
         usize::from(self.slot_of.get(usize::from(market.0)).copied().unwrap_or(0)).min(self.markets.len() - 1)
     }
 
-    /// The cell of (month index, market slot, category).
+    /// The cell of (month index, market slot, category) for a charge on `day`: a cell of the
+    /// warm-up's own for a day of it. The warm-up's cells come first, as its days do (the month
+    /// ledger prices a month's tiers in the order of the cells).
     #[inline]
-    pub(crate) fn cell(&self, month: usize, slot: usize, category: BillCategory) -> Cell {
-        Cell(((month * self.markets.len() + slot) * BillCategory::ALL.len() + category as usize) as u32)
+    pub(crate) fn cell(&self, day: usize, month: usize, slot: usize, category: BillCategory) -> Cell {
+        let base = if self.counts(day) { self.reported_from } else { 0 };
+        Cell((base + (month * self.markets.len() + slot) * BillCategory::ALL.len() + category as usize) as u32)
     }
 
     fn cells(&self) -> usize {
@@ -352,8 +451,15 @@ impl Layout {
 /// What one strategy cost under one pricing in one replication (or a chunk of its customers).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PricingTally {
-    /// Per (month, market slot, category): see [`Layout::cell`].
+    /// Per (month, market slot, category): see [`Layout::cell`]; then, with a warm-up, the same
+    /// again for the warm-up's charges.
     cells: Vec<Charges>,
+    /// The first cell that counts in the figures (the warm-up's come before).
+    reported: usize,
+    /// Days of warm-up.
+    warm_up: usize,
+    /// Messages per final reason and conversations opened during the warm-up, apart.
+    warm_reasons: Vec<u64>,
     markets: usize,
     /// Per day, at list rates (before volume tiers).
     daily: Vec<Charges>,
@@ -367,8 +473,12 @@ pub struct PricingTally {
 
 impl PricingTally {
     pub(crate) fn new(layout: &Layout) -> PricingTally {
+        let warm = if layout.warm_up > 0 { 2 } else { 1 };
         PricingTally {
-            cells: vec![Charges::default(); layout.cells()],
+            cells: vec![Charges::default(); layout.cells() * warm],
+            reported: layout.reported_from,
+            warm_up: layout.warm_up,
+            warm_reasons: vec![0; if layout.warm_up > 0 { Reason::ALL.len() } else { 0 }],
             markets: layout.markets.len(),
             daily: vec![Charges::default(); layout.days],
             reasons: vec![0; Reason::ALL.len()],
@@ -385,6 +495,9 @@ impl PricingTally {
             *a += *b;
         }
         for (a, b) in self.reasons.iter_mut().zip(&other.reasons) {
+            *a += b;
+        }
+        for (a, b) in self.warm_reasons.iter_mut().zip(&other.warm_reasons) {
             *a += b;
         }
         for (a, b) in self.conversations.iter_mut().zip(&other.conversations) {
@@ -406,16 +519,35 @@ impl PricingTally {
         self.capped
     }
 
-    /// Counts a message's final reason (until settlement changes it).
+    /// Counts the final reason of a message on `day` (until settlement changes it).
     #[inline(always)]
-    pub(crate) fn count_reason(&mut self, reason: Reason) {
-        self.reasons[reason.index()] += 1;
+    pub(crate) fn count_reason(&mut self, day: usize, reason: Reason) {
+        if day < self.warm_up {
+            self.count_warm_reason(reason);
+        } else {
+            self.reasons[reason.index()] += 1;
+        }
     }
 
-    /// Counts a conversation opened.
+    /// A reason counted during the warm-up: out of the hot path.
+    #[cold]
+    #[inline(never)]
+    fn count_warm_reason(&mut self, reason: Reason) {
+        self.warm_reasons[reason.index()] += 1;
+    }
+
+    /// The reason counts a message on `day` goes to: the warm-up's own during it.
+    #[inline(always)]
+    fn reasons_of(&mut self, day: usize) -> &mut [u64] {
+        if day < self.warm_up { &mut self.warm_reasons } else { &mut self.reasons }
+    }
+
+    /// Counts a conversation opened on `day` (those of the warm-up are not counted).
     #[inline]
-    pub(crate) fn count_conversation(&mut self, category: BillCategory) {
-        self.conversations[category as usize] += 1;
+    pub(crate) fn count_conversation(&mut self, day: usize, category: BillCategory) {
+        if day >= self.warm_up {
+            self.conversations[category as usize] += 1;
+        }
     }
 
     /// A unit charged on `day` at `cost` into `cell` (the cost may be zero until settlement).
@@ -426,28 +558,40 @@ impl PricingTally {
         self.daily[day].charge(day_cost);
     }
 
+    /// The cells that count in the figures (the warm-up's left out).
+    fn reported(&self) -> &[Charges] {
+        &self.cells[self.reported..]
+    }
+
     /// Meta's charges in total.
     #[must_use]
     pub fn cost(&self) -> Money {
-        self.cells.iter().map(|c| c.cost).sum()
+        self.reported().iter().map(|c| c.cost).sum()
     }
 
     /// Units charged in total.
     #[must_use]
     pub fn charged(&self) -> u64 {
-        self.cells.iter().map(|c| c.charged).sum()
+        self.reported().iter().map(|c| c.charged).sum()
+    }
+
+    /// The charges of a month of the run (every market and category).
+    #[must_use]
+    pub fn month(&self, month: usize) -> Charges {
+        let per_month = self.markets * BillCategory::ALL.len();
+        self.reported()[month * per_month..(month + 1) * per_month].iter().copied().sum()
     }
 
     /// The charges of (month index, market slot, category).
     #[must_use]
     pub fn charges(&self, month: usize, slot: usize, category: BillCategory) -> Charges {
-        self.cells[(month * self.markets + slot) * BillCategory::ALL.len() + category as usize]
+        self.reported()[(month * self.markets + slot) * BillCategory::ALL.len() + category as usize]
     }
 
     /// The charges of a category, over every month and market.
     #[must_use]
     pub fn by_category(&self, category: BillCategory) -> Charges {
-        self.cells.chunks_exact(BillCategory::ALL.len()).map(|c| c[category as usize]).sum()
+        self.reported().chunks_exact(BillCategory::ALL.len()).map(|c| c[category as usize]).sum()
     }
 
     /// The charges in a market slot, over every month and category.
@@ -455,7 +599,11 @@ impl PricingTally {
     pub fn by_market(&self, slot: usize) -> Charges {
         let per_month = self.markets * BillCategory::ALL.len();
         let at = slot * BillCategory::ALL.len();
-        self.cells.chunks_exact(per_month).flat_map(|month| &month[at..at + BillCategory::ALL.len()]).copied().sum()
+        self.reported()
+            .chunks_exact(per_month)
+            .flat_map(|month| &month[at..at + BillCategory::ALL.len()])
+            .copied()
+            .sum()
     }
 
     /// The charges of a day of the run, at list rates (before volume tiers).
@@ -492,8 +640,9 @@ impl Corrections for PricingTally {
                 self.capped.card_cost = self.capped.card_cost - card;
             }
         }
-        self.reasons[usize::from(unit.reason)] -= 1;
-        self.reasons[Reason::WithinFreeTier(free_tier).index()] += 1;
+        let reasons = self.reasons_of(unit.day as usize);
+        reasons[usize::from(unit.reason)] -= 1;
+        reasons[Reason::WithinFreeTier(free_tier).index()] += 1;
     }
 
     fn tier_cost(&mut self, cell: u32, cost: Money) {
@@ -552,7 +701,7 @@ mod tests {
         m.count(MessageKind::Template(TemplateCategory::Utility), Outcome::Delivered);
         assert_eq!((m.inbound(), m.outbound(), m.total()), (2, 3, 5));
         assert_eq!(m.get(MessageKind::Template(TemplateCategory::Utility), Outcome::Delivered), 2);
-        let t = Traffic::new(0, 0, 0, &[m, m]);
+        let t = Traffic::new((0, 0, 0), &[m, m], 0, Service::default());
         assert_eq!(t.daily[1], DayTraffic { inbound: 2, attempted: 3, delivered: 2 });
         assert_eq!((t.inbound(), t.outbound(), t.outcome(Outcome::Blocked)), (4, 6, 2));
     }
@@ -565,9 +714,9 @@ mod tests {
         assert_eq!((layout.months(), layout.markets(), layout.days()), (2, &[brazil, india][..], 20));
         let mut t = PricingTally::new(&layout);
         let ut = BillCategory::Utility;
-        t.charge(layout.cell(1, layout.slot(india), ut), 15, Money(3), Money(3));
-        t.charge(layout.cell(0, layout.slot(brazil), ut), 0, Money(5), Money(5));
-        t.charge(layout.cell(1, layout.slot(india), BillCategory::Marketing), 15, Money(7), Money(7));
+        t.charge(layout.cell(15, 1, layout.slot(india), ut), 15, Money(3), Money(3));
+        t.charge(layout.cell(0, 0, layout.slot(brazil), ut), 0, Money(5), Money(5));
+        t.charge(layout.cell(15, 1, layout.slot(india), BillCategory::Marketing), 15, Money(7), Money(7));
         assert_eq!(t.charges(1, 1, ut), Charges { charged: 1, cost: Money(3) });
         assert_eq!(t.by_category(ut), Charges { charged: 2, cost: Money(8) });
         assert_eq!(t.by_market(1), Charges { charged: 2, cost: Money(10) });

@@ -18,6 +18,9 @@ pub struct Happenings {
     /// The same in 128 bits, when they do not fit.
     keys: Vec<u128>,
     sorted: Vec<Event>,
+    /// Support answers' content ids and when the customer asked (the visit's first message), in
+    /// the order drawn (ids increase).
+    asked: Vec<(u64, Time)>,
     /// The run: events outside it are not kept.
     start: Time,
     end: Time,
@@ -37,6 +40,7 @@ impl Happenings {
         self.raw.clear();
         self.short_keys.clear();
         self.sorted.clear();
+        self.asked.clear();
         (self.start, self.end) = (start, end);
         // Short keys: (time since the start, business after customer, event number) in one
         // word, when the run's span leaves room for a few event numbers.
@@ -56,6 +60,22 @@ impl Happenings {
             let key = (since << 1 | business).wrapping_shl(self.number_bits) | number;
             self.short_keys.push(key);
         }
+    }
+
+    /// Adds an agent's answer, `what` (content with an id above every earlier one's), due at
+    /// `time` to a visit whose first message was at `asked`.
+    pub(crate) fn push_answer(&mut self, time: Time, what: What, asked: Time) {
+        if let What::Content { id, .. } = what {
+            self.asked.push((id, asked));
+        }
+        self.push(time, what);
+    }
+
+    /// When the customer asked the question that support answer `id` answers.
+    #[must_use]
+    pub fn asked(&self, id: u64) -> Option<Time> {
+        let at = self.asked.partition_point(|(i, _)| *i < id);
+        self.asked.get(at).filter(|(i, _)| *i == id).map(|(_, t)| *t)
     }
 
     /// Puts the events within the run in processing order: sorts their packed orders (unique:

@@ -111,6 +111,19 @@ impl ChartKind {
         ChartKind::CostByMarket,
     ];
 
+    /// Every chart, the one that answers the question first: the pricing chart for a change of
+    /// pricing, cost by market for markets, the distribution for a budget.
+    #[must_use]
+    pub fn in_order(compare: &str) -> Vec<ChartKind> {
+        let lead = match compare {
+            "pricing" => Some(ChartKind::PricingModels),
+            "markets" => Some(ChartKind::CostByMarket),
+            "budget" => Some(ChartKind::Distribution),
+            _ => None,
+        };
+        lead.into_iter().chain(ChartKind::ALL.into_iter().filter(|k| Some(*k) != lead)).collect()
+    }
+
     /// The file stem of the chart's SVG and PNG files, and its figure's id in the page.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -142,7 +155,11 @@ impl ChartKind {
     #[must_use]
     pub fn applies(self, data: &ReportData) -> bool {
         match self {
-            ChartKind::CostByCategory | ChartKind::PricingModels => !data.costs.is_empty(),
+            ChartKind::CostByCategory => !data.costs.is_empty(),
+            // One pricing: nothing to compare it with.
+            ChartKind::PricingModels => {
+                !data.costs.is_empty() && data.costs.iter().any(|c| c.pricing != data.costs[0].pricing)
+            }
             ChartKind::Messages => !data.messages.is_empty(),
             ChartKind::SpendOverTime => data.daily.iter().any(|d| !d.days.is_empty()),
             ChartKind::Distribution => data.distributions.iter().any(|d| !d.totals.is_empty()),
@@ -174,7 +191,7 @@ impl ChartKind {
 /// When the font cannot be loaded or a chart cannot be drawn.
 pub fn render_all(data: &ReportData) -> Result<Vec<RenderedChart>, ReportError> {
     register_fonts()?;
-    let kinds: Vec<ChartKind> = ChartKind::ALL.into_iter().filter(|k| k.applies(data)).collect();
+    let kinds: Vec<ChartKind> = ChartKind::in_order(&data.compare).into_iter().filter(|k| k.applies(data)).collect();
     let render = |kind: ChartKind| -> Result<RenderedChart, ReportError> {
         let fail = |message: String| ReportError::Chart { chart: kind.name(), message };
         let svg = render_svg(kind, data).map_err(fail)?;
@@ -212,7 +229,10 @@ fn render_svg(kind: ChartKind, data: &ReportData) -> Result<String, String> {
         kind.draw(&root, data).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    Ok(svg)
+    // The layout was measured with the embedded DejaVu Sans: name it first, then Verdana (the
+    // same widths within a few percent) and the viewer's sans-serif. Embedding the font itself
+    // would add about 700 KB to every file; the PNGs are drawn with it.
+    Ok(svg.replace("font-family=\"sans-serif\"", "font-family=\"DejaVu Sans, Verdana, sans-serif\""))
 }
 
 fn render_png(kind: ChartKind, data: &ReportData) -> Result<Vec<u8>, String> {
@@ -248,23 +268,26 @@ const GRID: RGBColor = rgb(0xE3_E3_E3);
 const AXIS: RGBColor = rgb(0x88_88_88);
 const BUDGET: RGBColor = rgb(0x11_11_11);
 const MARKER: RGBColor = rgb(0x44_44_44);
-const PAID: RGBColor = rgb(0xC4_4E_52);
+// Five palettes that never share a colour (a test holds every colour of one at least 15 CIELAB
+// units from every colour of another): strategies saturated, pricing models grey, cost
+// categories light, reasons a message was free dark, paid a deep wine.
+const PAID: RGBColor = rgb(0x67_00_1F);
 
-const STRATEGY_COLOURS: [u32; 10] =
-    [0x1F77B4, 0xD62728, 0x2CA02C, 0x9467BD, 0x8C564B, 0xE377C2, 0x17BECF, 0xBCBD22, 0x7F7F7F, 0xFF7F0E];
+/// As many as a run may compare (`scenario::MAX_STRATEGIES`).
+const STRATEGY_COLOURS: [u32; 8] = [0x1F77B4, 0xD62728, 0x2CA02C, 0x9467BD, 0xFF7F0E, 0x17BECF, 0xE377C2, 0x8C564B];
 
 /// The colour of a cost category, the same on every chart.
 #[must_use]
 pub fn category_colour(c: BillCategory) -> RGBColor {
     rgb(match c {
-        BillCategory::Marketing => 0x4E79A7,
-        BillCategory::Utility => 0xF28E2B,
-        BillCategory::Authentication => 0x59A14F,
-        BillCategory::AuthenticationInternational => 0x8CD17D,
-        BillCategory::Service => 0xB07AA1,
-        BillCategory::BusinessInitiated => 0x9C755F,
-        BillCategory::UserInitiated => 0xEDC948,
-        BillCategory::EntryPoint => 0x76B7B2,
+        BillCategory::Marketing => 0xF2C45A,
+        BillCategory::Utility => 0x7FC8A9,
+        BillCategory::Authentication => 0xA6BDDB,
+        BillCategory::AuthenticationInternational => 0xC9A0DC,
+        BillCategory::Service => 0xF4A582,
+        BillCategory::BusinessInitiated => 0xB8E186,
+        BillCategory::UserInitiated => 0xDFC27D,
+        BillCategory::EntryPoint => 0x5AAE61,
     })
 }
 
@@ -272,14 +295,14 @@ pub fn category_colour(c: BillCategory) -> RGBColor {
 #[must_use]
 pub fn free_colour(r: FreeReason) -> RGBColor {
     rgb(match r {
-        FreeReason::ServiceWindow => 0x55A868,
-        FreeReason::EntryPoint => 0x64B5CD,
-        FreeReason::OpenConversation => 0x4C72B0,
-        FreeReason::FreeTier => 0xCCB974,
-        FreeReason::FreeForm => 0x8172B3,
-        FreeReason::ServiceConversation => 0x937860,
-        FreeReason::Reaction => 0xDA8BC3,
-        FreeReason::Exempt => 0x8C8C8C,
+        FreeReason::ServiceWindow => 0x006D2C,
+        FreeReason::EntryPoint => 0x01665E,
+        FreeReason::OpenConversation => 0x08519C,
+        FreeReason::FreeTier => 0xA6761D,
+        FreeReason::FreeForm => 0x54278F,
+        FreeReason::ServiceConversation => 0x7A0177,
+        FreeReason::Reaction => 0x8E0152,
+        FreeReason::Exempt => 0x3F007D,
     })
 }
 
@@ -287,13 +310,12 @@ pub fn free_colour(r: FreeReason) -> RGBColor {
 #[must_use]
 pub fn pricing_colour(id: &str) -> RGBColor {
     rgb(match id {
-        "template-2018" => 0x9C755F,
-        "conversation-2022" => 0xB07AA1,
-        "category-2023" => 0x76B7B2,
-        "per-message-2025" => 0x4E79A7,
-        "per-message-2026" => 0xF28E2B,
-        "auto" => 0x59A14F,
-        _ => 0x7F7F7F,
+        "template-2018" => 0xDADADA,
+        "conversation-2022" => 0xBDBDBD,
+        "category-2023" => 0xA0A0A0,
+        "per-message-2025" => 0x858585,
+        "per-message-2026" => 0x6A6A6A,
+        _ => 0x4F4F4F, // auto
     })
 }
 
@@ -303,7 +325,7 @@ pub fn pricing_colour(id: &str) -> RGBColor {
 pub fn strategy_colour(data: &ReportData, strategy: &str) -> RGBColor {
     match data.strategies.iter().position(|s| s == strategy) {
         Some(i) => rgb(STRATEGY_COLOURS[i % STRATEGY_COLOURS.len()]),
-        None => rgb(0x7F7F7F),
+        None => rgb(0x3A3A3A),
     }
 }
 
@@ -687,7 +709,7 @@ fn plural(n: u32, noun: &str) -> String {
 
 fn per_run(data: &ReportData) -> String {
     format!(
-        "over {} from {}, mean of {}",
+        "per simulated period of {} from {} (mean of {})",
         plural(data.days, "day"),
         data.start,
         plural(data.replications, "replication")
@@ -709,8 +731,7 @@ fn cost_by_category<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> R
     let mut legend: Vec<LegendItem> =
         used.iter().map(|&c| item(c.label(), category_colour(c), Swatch::Block)).collect();
     legend.push(item("95% confidence interval of the mean total", TEXT, Swatch::Interval));
-    let subtitle =
-        format!("Mean cost per replication {}, stacked by what was charged; grouped by pricing model.", per_run(data));
+    let subtitle = format!("Mean cost {}, stacked by what was charged; grouped by pricing model.", per_run(data));
     let body = header(root, ChartKind::CostByCategory.title(), &subtitle, &legend)?;
     let mut rows = Vec::new();
     for model in &models {
@@ -732,13 +753,17 @@ fn cost_by_category<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> R
                 label: (*s).to_string(),
                 group: false,
                 segments,
-                interval: Some((t.ci_low, t.mean.value, t.ci_high)),
+                interval: t.ci.map(|(lo, hi)| (lo, t.mean.value, hi)),
                 note: format!("{} {}", data.currency, money_text(t.mean.value)),
             });
         }
     }
-    let top = data.costs.iter().map(|c| finite(c.total.ci_high).max(finite(c.total.mean.value))).fold(0.0, f64::max);
-    draw_hbars(&body, &rows, &money_desc(data, "Mean cost per replication"), &tick_money(top))
+    let top = data
+        .costs
+        .iter()
+        .map(|c| finite(c.total.ci.map_or(0.0, |ci| ci.1)).max(finite(c.total.mean.value)))
+        .fold(0.0, f64::max);
+    draw_hbars(&body, &rows, &money_desc(data, "Mean cost per simulated period"), &tick_money(top))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -753,10 +778,13 @@ fn pricing_models<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
         .map(|m| item(*m, pricing_colour(m), Swatch::Block))
         .collect();
     legend.push(item("95% confidence interval of the mean", TEXT, Swatch::Interval));
-    let first = models.first().copied().unwrap_or_default();
+    let first =
+        models.iter().copied().find(|m| *m == data.pricing_base).or(models.first().copied()).unwrap_or_default();
+    // The base first, the rest in the scenario's order.
+    let models: Vec<&str> = std::iter::once(first).chain(models.iter().copied().filter(|m| *m != first)).collect();
     let subtitle = format!(
-        "Each strategy's simulated traffic priced under every pricing model: mean total cost per replication {}. \
-         Percentages compare with {first}.",
+        "Each strategy's simulated traffic priced under every pricing model: mean total cost {}. \
+         Percentages are the change from {first}.",
         per_run(data)
     );
     let body = header(root, ChartKind::PricingModels.title(), &subtitle, &legend)?;
@@ -773,19 +801,23 @@ fn pricing_models<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
             let mut note = format!("{} {}", data.currency, money_text(t.mean.value));
             if let Some(b) = base.filter(|b| *b > 0.0 && *m != first) {
                 let pct = (t.mean.value - b) / b * 100.0;
-                note.push_str(&format!("  ({} vs {first})", percent_text(pct, true)));
+                note.push_str(&format!("  ({} from {first})", percent_text(pct, true)));
             }
             rows.push(Row {
                 label: (*m).to_string(),
                 group: false,
                 segments: vec![(t.mean.value, pricing_colour(m))],
-                interval: Some((t.ci_low, t.mean.value, t.ci_high)),
+                interval: t.ci.map(|(lo, hi)| (lo, t.mean.value, hi)),
                 note,
             });
         }
     }
-    let top = data.costs.iter().map(|c| finite(c.total.ci_high).max(finite(c.total.mean.value))).fold(0.0, f64::max);
-    draw_hbars(&body, &rows, &money_desc(data, "Mean total cost per replication"), &tick_money(top))
+    let top = data
+        .costs
+        .iter()
+        .map(|c| finite(c.total.ci.map_or(0.0, |ci| ci.1)).max(finite(c.total.mean.value)))
+        .fold(0.0, f64::max);
+    draw_hbars(&body, &rows, &money_desc(data, "Mean total cost per simulated period"), &tick_money(top))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -801,7 +833,7 @@ fn messages<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<()
     let mut legend = vec![item("Paid (charged at a rate)", PAID, Swatch::Block)];
     legend.extend(used.iter().map(|&r| item(r.label(), free_colour(r), Swatch::Block)));
     let subtitle = format!(
-        "Delivered business messages per replication {}: paid, or free and why. Inbound, blocked and failed messages are not counted.",
+        "Delivered business messages {}: paid, or free and why. Inbound, blocked and failed messages are not counted.",
         per_run(data)
     );
     let body = header(root, ChartKind::Messages.title(), &subtitle, &legend)?;
@@ -830,7 +862,7 @@ fn messages<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Result<()
             });
         }
     }
-    draw_hbars(&body, &rows, "Delivered business messages per replication (mean)", &tick_count(top))
+    draw_hbars(&body, &rows, "Delivered business messages per simulated period (mean)", &tick_count(top))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -843,9 +875,10 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
         .max_by_key(|d| d.days.len())
         .map(|d| d.days.iter().map(|p| p.date.as_str()).collect())
         .unwrap_or_default();
-    let n = dates.len();
-    let mut legend: Vec<LegendItem> =
-        series.iter().map(|d| item(&d.strategy, strategy_colour(data, &d.strategy), Swatch::Line)).collect();
+    let mut legend: Vec<LegendItem> = Vec::new();
+    if series.len() == 1 {
+        legend.push(item(&series[0].strategy, strategy_colour(data, &series[0].strategy), Swatch::Line));
+    }
     legend.push(item("5–95% of replications", MUTED, Swatch::Band));
     let markers: Vec<(usize, &str)> = data
         .markers
@@ -858,58 +891,132 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
     if !markers.is_empty() {
         legend.push(item("Prices change (see label)", MARKER, Swatch::Dashed));
     }
-    let subtitle = format!(
-        "Cost per day under {}: mean across {}, with the band where 90% of replications fall.",
-        data.detail_pricing,
-        plural(data.replications, "replication")
-    );
-    let body = header(root, ChartKind::SpendOverTime.title(), &subtitle, &legend)?;
+    // Campaign days can dwarf the rest: when the tallest day is over 8 times a typical one (the
+    // median of the daily means), the axis stops at 5 times a typical day and taller days are
+    // cut, their mean written on top.
     let top =
         series.iter().flat_map(|d| d.days.iter()).map(|p| finite(p.p95).max(finite(p.mean))).fold(0.0_f64, f64::max);
-    let top = if top > 0.0 { top } else { 1.0 };
-    // Headroom for the marker labels above the data.
-    let y_max = top * if markers.is_empty() { 1.08 } else { 1.22 };
+    let mut means: Vec<f64> = series.iter().flat_map(|d| d.days.iter().map(|p| finite(p.mean))).collect();
+    means.sort_by(f64::total_cmp);
+    let typical = quantile(&means, 0.5);
+    let cut = typical > 0.0 && top > 8.0 * typical;
+    let top = if cut {
+        typical * 5.0
+    } else if top > 0.0 {
+        top
+    } else {
+        1.0
+    };
+    let subtitle = format!(
+        "Cost per day under {}: mean across {}, with the band where 90% of replications fall{}{}.",
+        data.detail_pricing,
+        plural(data.replications, "replication"),
+        if series.len() > 1 { "; one panel per strategy, all on the same scale" } else { "" },
+        if cut { "; days above the axis are cut, their mean written on top" } else { "" },
+    );
+    let body = header(root, ChartKind::SpendOverTime.title(), &subtitle, &legend)?;
+    let k = series.len().max(1);
+    let (_, bh) = body.dim_in_pixel();
+    let axis_h = 52;
+    let row_h = ((bh as i32 - axis_h) / k as i32).max(40);
+    let breaks: Vec<i32> = (1..k).map(|i| row_h * i as i32).collect();
+    let panels = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
+    for (pi, (panel, d)) in panels.iter().zip(&series).enumerate() {
+        let last = pi + 1 == k;
+        spend_panel(panel, data, d, &dates, &markers, top, cut, (pi == 0, last, k > 1))?;
+    }
+    Ok(())
+}
+
+/// One strategy's daily cost on a shared scale up to `top`: (first panel: marker labels, last
+/// panel: the date axis, several panels: the strategy's name in the corner).
+#[allow(clippy::too_many_arguments)]
+fn spend_panel<DB: DrawingBackend>(
+    panel: &Area<DB>,
+    data: &ReportData,
+    d: &super::DailyCost,
+    dates: &[&str],
+    markers: &[(usize, &str)],
+    top: f64,
+    cut: bool,
+    (first, last, named): (bool, bool, bool),
+) -> Result<(), DErr<DB>> {
+    let n = dates.len();
+    // Headroom for the cut days' values and the marker labels above the data.
+    let y_max = top
+        * if !markers.is_empty() && first {
+            1.35
+        } else if cut {
+            1.25
+        } else {
+            1.08
+        };
     let x_max = (n.max(2) - 1) as f64;
     let step = [1, 2, 7, 14, 28, 56, 91, 182, 364].into_iter().find(|s| n / s <= 10).unwrap_or(364);
     let keys: Vec<f64> = (0..n).step_by(step).map(|i| i as f64).collect();
-    let date_of = |x: &f64| dates.get(x.round().max(0.0) as usize).map(|d| (*d).to_string()).unwrap_or_default();
-    let mut chart = ChartBuilder::on(&body)
+    let date_of = |x: &f64| {
+        if last {
+            dates.get(x.round().max(0.0) as usize).map(|d| (*d).to_string()).unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let mut chart = ChartBuilder::on(panel)
         .margin_left(16)
         .margin_right(32)
-        .margin_top(6)
-        .margin_bottom(10)
-        .x_label_area_size(52)
+        .margin_top(if named { 22 } else { 6 })
+        .margin_bottom(if last { 10 } else { 2 })
+        .x_label_area_size(if last { 52 } else { 4 })
         .y_label_area_size(86)
         .build_cartesian_2d(Keyed::new(0.0..x_max, keys), 0.0..y_max)?;
-    house_style(&mut chart.configure_mesh())
+    let ticks = tick_money(top);
+    let mut mesh = chart.configure_mesh();
+    house_style(&mut mesh)
         .disable_x_mesh()
         .x_label_formatter(&date_of)
-        .y_labels(8)
-        .y_label_formatter(&tick_money(top))
-        .x_desc("Date")
-        .y_desc(money_desc(data, "Cost per day"))
-        .draw()?;
-    for d in &series {
-        let c = strategy_colour(data, &d.strategy);
-        let mut band: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.p95))).collect();
-        band.extend(d.days.iter().enumerate().rev().map(|(i, p)| (i as f64, finite(p.p5))));
-        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.16).filled())))?;
+        .y_labels(if named { 4 } else { 8 })
+        .y_label_formatter(&ticks);
+    if last {
+        mesh.x_desc("Date");
     }
-    // Strategies often coincide on most days: each line is drawn a little wider than the next,
-    // so one hidden under a later one still shows at its edges.
-    for (k, d) in series.iter().enumerate() {
-        let c = strategy_colour(data, &d.strategy);
-        let width = 2 + (series.len() - 1 - k).min(4) as u32;
-        let line: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, finite(p.mean))).collect();
-        if line.len() <= 2 {
-            chart.draw_series(line.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
+    if !named || first {
+        mesh.y_desc(money_desc(data, "Cost per day"));
+    }
+    mesh.draw()?;
+    let c = strategy_colour(data, &d.strategy);
+    let clip = |v: f64| finite(v).min(if cut { top } else { y_max });
+    let mut band: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, clip(p.p95))).collect();
+    band.extend(d.days.iter().enumerate().rev().map(|(i, p)| (i as f64, clip(p.p5))));
+    chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))?;
+    let line: Vec<(f64, f64)> = d.days.iter().enumerate().map(|(i, p)| (i as f64, clip(p.mean))).collect();
+    if line.len() <= 2 {
+        chart.draw_series(line.iter().map(|p| Circle::new(*p, 4, c.filled())))?;
+    }
+    chart.draw_series(LineSeries::new(line, c.stroke_width(3)))?;
+    if cut {
+        // One value per run of cut days: the tallest.
+        let style = text(14.0).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let mut i = 0;
+        while i < d.days.len() {
+            if finite(d.days[i].mean) <= top {
+                i += 1;
+                continue;
+            }
+            let run_end = (i..d.days.len()).find(|j| finite(d.days[*j].mean) <= top).unwrap_or(d.days.len());
+            let tallest = (i..run_end).max_by(|a, b| d.days[*a].mean.total_cmp(&d.days[*b].mean)).unwrap_or(i);
+            let label = money_text(d.days[tallest].mean);
+            let at = EmptyElement::at((tallest as f64, top));
+            chart.plotting_area().draw(&(at + Text::new(label, (0, -3), style.clone())))?;
+            i = run_end;
         }
-        chart.draw_series(LineSeries::new(line, c.stroke_width(width)))?;
     }
-    // Markers: dashed lines, labels stacked so they never overlap.
-    let label_style = text(15.0);
-    let mut levels: Vec<i32> = Vec::new();
-    for &(i, _) in &markers {
+    if named {
+        let style = bold(16.0).pos(Pos::new(HPos::Left, VPos::Bottom));
+        chart
+            .plotting_area()
+            .draw(&(EmptyElement::at((0.0, y_max)) + Text::new(d.strategy.clone(), (0, -3), style)))?;
+    }
+    for &(i, _) in markers {
         let x = i as f64;
         chart.draw_series(std::iter::once(DashedPathElement::new(
             vec![(x, 0.0), (x, y_max)],
@@ -918,10 +1025,16 @@ fn spend_over_time<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Re
             MARKER.stroke_width(2),
         )))?;
     }
-    for (i, label) in markers {
+    if !first {
+        return Ok(());
+    }
+    // Marker labels, stacked so they never overlap.
+    let label_style = text(15.0);
+    let mut levels: Vec<i32> = Vec::new();
+    for &(i, label) in markers {
         let x = i as f64;
         let (px, _) = chart.backend_coord(&(x, y_max));
-        let w = text_width(&body, label, &label_style)?;
+        let w = text_width(panel, label, &label_style)?;
         let (plot_right, _) = chart.backend_coord(&(x_max, 0.0));
         let right_side = px + 6 + w <= plot_right;
         let (left, right) = if right_side { (px, px + 6 + w) } else { (px - 6 - w, px) };
@@ -959,11 +1072,20 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         .filter_map(|s| data.distributions.iter().find(|d| d.strategy == *s && !d.totals.is_empty()))
         .collect();
     let p = data.budget_percentile;
-    let budget_name = format!("P{p}");
+    let bound = dists.iter().all(|d| d.budget_is_bound);
+    let budget_name = if bound { format!("P{p} budget (95% upper bound)") } else { format!("P{p}") };
     let legend = vec![
         item("One replication", MUTED, Swatch::Dot),
         item("Middle 50% of replications, median, min–max", MUTED, Swatch::Interval),
-        item(format!("{budget_name} budget: not exceeded in {p}% of replications"), BUDGET, Swatch::Line),
+        item(
+            if bound {
+                format!("Budget: a 95% upper bound on P{p}, the total not exceeded in {p}% of periods")
+            } else {
+                format!("P{p}: not exceeded in {p}% of replications (too few for an upper bound)")
+            },
+            BUDGET,
+            Swatch::Line,
+        ),
     ];
     // Each strategy's range (its totals and budget), and the range of them all.
     let range_of = |d: &CostDistribution| {
@@ -997,7 +1119,7 @@ fn distribution<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Resul
         label_w = label_w.max(text_width(&body, &l, &label_style)?);
         labels.push(l);
     }
-    let desc = money_desc(data, "Total cost per replication");
+    let desc = money_desc(data, "Total cost of one simulated period");
     if own_scales {
         let n = dists.len();
         let (_, bh) = body.dim_in_pixel();
@@ -1144,8 +1266,7 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
     };
     let legend: Vec<LegendItem> =
         strategies.iter().map(|s| item(*s, strategy_colour(data, s), Swatch::Block)).collect();
-    let subtitle =
-        format!("Mean cost per replication {} under {}, by the customer's market.", per_run(data), data.detail_pricing);
+    let subtitle = format!("Mean cost {} under {}, by the customer's market.", per_run(data), data.detail_pricing);
     let body = header(root, ChartKind::CostByMarket.title(), &subtitle, &legend)?;
     let g = groups.len();
     let top = groups.iter().flat_map(|(_, m)| strategies.iter().map(|s| value(m, s))).fold(0.0_f64, f64::max);
@@ -1153,27 +1274,40 @@ fn cost_by_market<DB: DrawingBackend>(root: &Area<DB>, data: &ReportData) -> Res
     let keys: Vec<f64> = (0..g).map(|i| i as f64 + 0.5).collect();
     let (aw, _) = body.dim_in_pixel();
     let group_px = (aw as i32 - 130) / g.max(1) as i32;
-    let mut labels = Vec::new();
+    // Market names on up to two lines under their group, never cut short of that.
+    let label_style = text(16.0);
+    let mut labels: Vec<Vec<String>> = Vec::new();
     for (name, _) in &groups {
-        labels.push(fit(&body, name, &text(16.0), group_px - 8)?);
+        let mut lines = wrap(&body, name, &label_style, group_px - 6)?;
+        if lines.len() > 2 {
+            let rest = lines[1..].join(" ");
+            lines = vec![lines[0].clone(), fit(&body, &rest, &label_style, group_px - 6)?];
+        }
+        labels.push(lines);
     }
-    let label_of = |x: &f64| labels.get(x.floor().max(0.0) as usize).cloned().unwrap_or_default();
     let mut chart = ChartBuilder::on(&body)
         .margin_left(16)
         .margin_right(24)
         .margin_top(6)
         .margin_bottom(10)
-        .x_label_area_size(52)
+        .x_label_area_size(64)
         .y_label_area_size(86)
         .build_cartesian_2d(Keyed::new(0.0..g as f64, keys), 0.0..top * 1.08)?;
     house_style(&mut chart.configure_mesh())
         .disable_x_mesh()
         .y_labels(8)
-        .x_label_formatter(&label_of)
+        .x_label_formatter(&|_| String::new())
         .y_label_formatter(&tick_money(top))
         .x_desc("Market")
-        .y_desc(money_desc(data, "Mean cost per replication"))
+        .y_desc(money_desc(data, "Mean cost per simulated period"))
         .draw()?;
+    let style = label_style.pos(Pos::new(HPos::Center, VPos::Top));
+    for (gi, lines) in labels.iter().enumerate() {
+        for (k, line) in lines.iter().enumerate() {
+            let at = EmptyElement::at((gi as f64 + 0.5, 0.0));
+            chart.plotting_area().draw(&(at + Text::new(line.clone(), (0, 8 + 18 * k as i32), style.clone())))?;
+        }
+    }
     let ns = strategies.len().max(1) as f64;
     let w = 0.8 / ns;
     for (gi, (_, members)) in groups.iter().enumerate() {
@@ -1224,6 +1358,52 @@ mod tests {
         for palette in [cats, reasons] {
             for (i, a) in palette.iter().enumerate() {
                 assert!(palette[i + 1..].iter().all(|b| b != a), "{a:?} repeats");
+            }
+        }
+    }
+
+    /// CIELAB of an sRGB colour (D65).
+    fn lab(c: RGBColor) -> [f64; 3] {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v > 0.04045 { ((v + 0.055) / 1.055).powf(2.4) } else { v / 12.92 }
+        };
+        let (r, g, b) = (lin(c.0), lin(c.1), lin(c.2));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| if t > 0.008856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+        [116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))]
+    }
+
+    /// One colour, one meaning: no strategy, pricing model, cost category or free reason has a
+    /// colour within 15 CIELAB units (a clearly visible difference) of one with another meaning.
+    #[test]
+    fn palettes_never_share_a_colour() {
+        let data = crate::report::sample::sample(5, 3);
+        let mut data = data;
+        data.strategies = (0..STRATEGY_COLOURS.len()).map(|i| format!("s{i}")).collect();
+        let palettes: Vec<(&str, Vec<RGBColor>)> = vec![
+            ("strategy", data.strategies.iter().map(|s| strategy_colour(&data, s)).collect()),
+            (
+                "pricing",
+                ["template-2018", "conversation-2022", "category-2023", "per-message-2025", "per-message-2026", "auto"]
+                    .iter()
+                    .map(|p| pricing_colour(p))
+                    .collect(),
+            ),
+            ("category", BillCategory::ALL.iter().map(|c| category_colour(*c)).collect()),
+            ("free or paid", FreeReason::ALL.iter().map(|r| free_colour(*r)).chain([PAID]).collect()),
+        ];
+        for (i, (name_a, a)) in palettes.iter().enumerate() {
+            for (name_b, b) in &palettes[i + 1..] {
+                for x in a {
+                    for y in b {
+                        let (p, q) = (lab(*x), lab(*y));
+                        let d = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt();
+                        assert!(d >= 15.0, "{name_a} {x:?} and {name_b} {y:?} are {d:.1} apart");
+                    }
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! external assets), so it opens from disk in any browser and can be mailed as one file.
 
 use super::charts::RenderedChart;
-use super::{Amount, FreeReason, ReportData, amount_text, count_text, money_text};
+use super::{Amount, FreeReason, ReportData, amount_text, count_text, duration_text, money_text};
 use crate::pricing::BillCategory;
 use std::fmt::Write as _;
 
@@ -29,7 +29,10 @@ body { font-family: 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; col
 h1 { margin-bottom: 0.2em; }
 h2 { margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 .question { white-space: pre-wrap; font-size: 1.1em; color: #444; }
-.headline { background: #f3f7fb; border-left: 5px solid #1f77b4; padding: 0.8em 1.2em; font-size: 1.15em; }
+.headline { background: #f3f7fb; border-left: 5px solid #333; padding: 0.3em 1.2em; font-size: 1.1em; }
+.headline p { margin: 0.5em 0; }
+.warnings { background: #fff6e5; border-left: 5px solid #c77c00; padding: 0.5em 1.2em; margin: 1em 0; }
+.warnings ul { margin: 0.3em 0; padding-left: 1.2em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.95em; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
 th { background: #fafafa; }
@@ -43,6 +46,12 @@ figcaption { color: #555; font-size: 0.9em; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.3em 1.2em; }
 dt { font-weight: bold; }
 dd { margin: 0; }
+@media (max-width: 900px) {
+  body { margin: 1em auto; }
+  table { font-size: 0.85em; }
+  th, td { padding: 0.25em 0.45em; }
+  .headline { font-size: 1em; padding: 0.2em 0.8em; }
+}
 ";
 
 /// The report page: the question, the answer, tables of the data's own numbers, the charts
@@ -64,41 +73,58 @@ pub fn render(data: &ReportData, charts: &[RenderedChart]) -> String {
     }
     let _ = writeln!(
         h,
-        "<p class=\"note\">{} replications of {} days from {}, seed {}; amounts in {cur}, per replication.</p>",
+        "<p class=\"note\">{} replications of {} days from {}{}, seed {}; amounts in {cur} {}.</p>",
         data.replications,
         data.days,
         escape(&data.start),
-        data.seed
+        if data.warm_up_days > 0 {
+            format!(" (after a {}-day warm-up, left out)", data.warm_up_days)
+        } else {
+            String::new()
+        },
+        data.seed,
+        per_period(data)
     );
 
-    // The answer.
+    if let Some(p) = &data.precision {
+        let _ = writeln!(h, "<p class=\"note\">Precision: {}.</p>", escape(p));
+    }
+    let _ = writeln!(h, "<p class=\"note\" id=\"asks\">This run compares {}.</p>", escape(&data.asks));
+
+    // The answer, then what the run is too small to say.
     h.push_str("<h2>Answer</h2>\n<div class=\"headline\" id=\"headline\">");
-    match &data.headline {
-        Some(a) => {
-            let _ = write!(
-                h,
-                "Under <b>{}</b>, <b>{}</b> is the cheapest strategy: it costs <b>{cur} {}</b> less per \
-                 replication than <b>{}</b> (95% confidence interval of the paired difference: {cur} {} to {cur} {})",
-                escape(&a.pricing),
-                escape(&a.cheapest),
-                escape(&amount_text(&a.saving)),
-                escape(&a.compared_with),
-                money_text(a.saving_ci_low),
-                money_text(a.saving_ci_high),
-            );
-            if let Some(share) = a.cheaper_share {
-                let _ = write!(h, ", and is cheaper in {:.0}% of replications", share * 100.0);
-            }
-            h.push('.');
-        }
-        None => h.push_str("No comparison between strategies: the run has fewer than two."),
+    if data.answer.is_empty() {
+        h.push_str("<p>Nothing to compare.</p>");
+    }
+    for sentence in &data.answer {
+        let _ = write!(h, "<p>{}</p>", escape(sentence));
     }
     h.push_str("</div>\n");
+    if !data.warnings.is_empty() {
+        h.push_str("<div class=\"warnings\" id=\"warnings\"><b>Warnings</b><ul>");
+        for w in &data.warnings {
+            let _ = write!(h, "<li>{}</li>", escape(w));
+        }
+        h.push_str("</ul></div>\n");
+    }
 
+    // The tables, the one that answers the question first.
+    let lead = data.compare.as_str();
+    match lead {
+        "markets" => market_table(&mut h, data),
+        "budget" => budget_table(&mut h, data),
+        _ => {}
+    }
     cost_table(&mut h, data);
-    budget_table(&mut h, data);
+    service_table(&mut h, data);
+    finance_tables(&mut h, data);
+    if lead != "budget" {
+        budget_table(&mut h, data);
+    }
     message_table(&mut h, data);
-    market_table(&mut h, data);
+    if lead != "markets" {
+        market_table(&mut h, data);
+    }
 
     h.push_str("<h2>Charts</h2>\n");
     for c in charts {
@@ -106,21 +132,171 @@ pub fn render(data: &ReportData, charts: &[RenderedChart]) -> String {
         h.push_str(svg_body(&c.svg));
         let _ = writeln!(
             h,
-            "\n<figcaption>{} (also <code>charts/{}.svg</code> and <code>charts/{}.png</code>)</figcaption>\n</figure>",
+            "\n<figcaption>{} (also <a href=\"charts/{n}.svg\">charts/{n}.svg</a> and <a href=\"charts/{n}.png\">charts/{n}.png</a>)</figcaption>\n</figure>",
             escape(&c.title),
-            c.name,
-            c.name
+            n = c.name,
         );
     }
 
+    files(&mut h);
     assumptions(&mut h, data);
     let _ = writeln!(
         h,
         "<p class=\"note\">Written by wasim {}. Money is summed exactly; means, intervals and percentiles are \
-         statistics across replications.</p>\n</body>\n</html>",
+         statistics across replications; the page rounds every amount alike (exact totals are in summary.json and \
+         the CSV files).</p>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION")
     );
     h
+}
+
+/// Links to the run's data files, which sit beside the page.
+fn files(h: &mut String) {
+    h.push_str("<h2>Files</h2>\n<ul id=\"files\">\n");
+    for (file, what) in [
+        ("summary.json", "every statistic on this page, the question, the answer and the warnings"),
+        (
+            "breakdown.csv",
+            "charged units and exact cost per strategy, pricing, replication, month, market and category",
+        ),
+        ("monthly.csv", "mean cost per strategy, pricing and calendar month, with its interval"),
+        ("daily.csv", "mean messages and cost per strategy, pricing and day"),
+        ("scenario.toml", "the scenario as run"),
+        ("manifest.json", "the run's version, seed, rate cards, threads and timings"),
+    ] {
+        let _ = writeln!(h, "<li><a href=\"{file}\">{file}</a>: {what}</li>");
+    }
+    h.push_str("</ul>\n");
+}
+
+fn ci_text(ci: Option<(f64, f64)>) -> String {
+    ci.map_or_else(|| "n/a".to_owned(), |(lo, hi)| format!("{} – {}", money_text(lo), money_text(hi)))
+}
+
+/// "per simulated period of 30 days".
+fn per_period(data: &ReportData) -> String {
+    format!("per simulated period of {} day{}", data.days, if data.days == 1 { "" } else { "s" })
+}
+
+fn service_table(h: &mut String, data: &ReportData) {
+    if data.service.iter().all(|s| s.owed == 0.0) {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Service: support answers</h2>\n<p class=\"note\">Means {}. An answer is <b>on time</b> when it is \
+         delivered when due, inside the customer service window (within 24 hours of the customer's last message); \
+         <b>late</b> when delivered after that window closed (as a template, or held until the customer wrote again). \
+         <b>Blocked</b>: sent free-form outside the window and refused (131047). <b>Not delivered</b>: a template to a \
+         customer who did not opt in, a failed delivery, or still held when the run ended. <b>Unanswered</b>: customers \
+         owed at least one answer who received none. Time to answer: from the customer's first message of the visit to \
+         the answer.</p>",
+        per_period(data)
+    );
+    let reengage = data.service.iter().any(|s| s.reengagements_sent > 0.0);
+    h.push_str(
+        "<div class=\"scroll\"><table id=\"service\">\n<tr><th>Strategy</th><th class=\"num\">Answers owed</th>\
+         <th class=\"num\">On time</th><th class=\"num\">Late</th><th class=\"num\">Blocked</th><th class=\"num\">Dropped</th>\
+         <th class=\"num\">Not delivered</th><th class=\"num\">Customers unanswered</th><th class=\"num\">Median time to answer</th>",
+    );
+    if reengage {
+        h.push_str("<th class=\"num\">Re-engagements sent</th><th class=\"num\">replied to</th>");
+    }
+    h.push_str("</tr>\n");
+    for s in &data.service {
+        let share = if s.customers_owed > 0.0 { s.customers_unanswered / s.customers_owed * 100.0 } else { 0.0 };
+        let _ = write!(
+            h,
+            "<tr data-strategy=\"{}\"><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{} ({share:.1}%)</td><td class=\"num\">{}</td>",
+            escape(&s.strategy),
+            escape(&s.strategy),
+            count_text(s.owed.round()),
+            count_text(s.on_time.round()),
+            count_text(s.late.round()),
+            count_text(s.blocked.round()),
+            count_text(s.dropped.round()),
+            count_text(s.undelivered.round()),
+            count_text(s.customers_unanswered.round()),
+            s.median_answer_seconds.map_or_else(|| "n/a".to_owned(), duration_text),
+        );
+        if reengage {
+            let _ = write!(
+                h,
+                "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                count_text(s.reengagements_sent.round()),
+                count_text(s.reengagements_replied.round())
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
+}
+
+/// What finance reads: cost per calendar month, and volumes and unit costs beside the totals.
+fn finance_tables(h: &mut String, data: &ReportData) {
+    let cur = escape(&data.currency);
+    if !data.months.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Cost per calendar month</h2>\n<p class=\"note\">Mean {cur} per month, with the 95% confidence \
+             interval of the mean; a month the run covers only in part says how many of its days.</p>"
+        );
+        h.push_str(
+            "<div class=\"scroll\"><table id=\"months\">\n<tr><th>Pricing</th><th>Strategy</th><th>Month</th>\
+             <th class=\"num\">Mean</th><th class=\"num\">95% CI</th></tr>\n",
+        );
+        for m in &data.months {
+            let part =
+                if m.days < m.month_days { format!(" ({} of {} days)", m.days, m.month_days) } else { String::new() };
+            let _ = writeln!(
+                h,
+                "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td class=\"name\">{}</td><td class=\"name\">{}</td>\
+                 <td class=\"name\">{}{part}</td>{}<td class=\"num\">{}</td></tr>",
+                escape(&m.strategy),
+                escape(&m.pricing),
+                escape(&m.pricing),
+                escape(&m.strategy),
+                escape(&m.month),
+                numf(m.mean),
+                ci_text(m.ci),
+            );
+        }
+        h.push_str("</table></div>\n");
+    }
+    let _ = writeln!(
+        h,
+        "<h3>Volumes and unit costs</h3>\n<p class=\"note\">Means {}: business messages delivered, units charged \
+         (messages, or conversations under conversation models), and the cost per customer ({} customers) and per \
+         delivered message, {cur}.</p>",
+        per_period(data),
+        count_text(data.customers as f64)
+    );
+    h.push_str(
+        "<div class=\"scroll\"><table id=\"volumes\">\n<tr><th>Pricing</th><th>Strategy</th><th class=\"num\">Delivered</th>\
+         <th class=\"num\">Charged</th><th class=\"num\">Mean cost</th><th class=\"num\">Per customer</th>\
+         <th class=\"num\">Per delivered message</th></tr>\n",
+    );
+    for c in &data.costs {
+        let per_customer = c.total.mean.value / data.customers.max(1) as f64;
+        let per_message =
+            if c.delivered > 0.0 { money_text(c.total.mean.value / c.delivered) } else { "n/a".to_owned() };
+        let _ = writeln!(
+            h,
+            "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td class=\"name\">{}</td><td class=\"name\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td>{}{}<td class=\"num\">{per_message}</td></tr>",
+            escape(&c.strategy),
+            escape(&c.pricing),
+            escape(&c.pricing),
+            escape(&c.strategy),
+            count_text(c.delivered.round()),
+            count_text(c.charged.round()),
+            num(&c.total.mean),
+            numf(per_customer),
+        );
+    }
+    h.push_str("</table></div>\n");
 }
 
 /// The `<svg>` element of a plotters SVG document (without any XML declaration).
@@ -140,8 +316,9 @@ fn cost_table(h: &mut String, data: &ReportData) {
     let cur = escape(&data.currency);
     let _ = writeln!(
         h,
-        "<h2>Cost per strategy and pricing model</h2>\n<p class=\"note\">Total cost per replication, {cur}: mean \
-         with its 95% confidence interval, and percentiles across replications.</p>"
+        "<h2>Cost per strategy and pricing model</h2>\n<p class=\"note\">Total cost {}, {cur}: mean with its 95% \
+         confidence interval (n/a with one replication), and percentiles across replications.</p>",
+        per_period(data)
     );
     h.push_str(
         "<div class=\"scroll\"><table id=\"costs\">\n<tr><th>Pricing</th><th>Strategy</th><th class=\"num\">Mean</th>",
@@ -152,14 +329,13 @@ fn cost_table(h: &mut String, data: &ReportData) {
         let _ = writeln!(
             h,
             "<tr data-strategy=\"{}\" data-pricing=\"{}\"><td class=\"name\">{}</td><td class=\"name\">{}</td>{}\
-             <td class=\"num\">{} – {}</td>{}{}{}</tr>",
+             <td class=\"num\">{}</td>{}{}{}</tr>",
             escape(&c.strategy),
             escape(&c.pricing),
             escape(&c.pricing),
             escape(&c.strategy),
             num(&t.mean),
-            money_text(t.ci_low),
-            money_text(t.ci_high),
+            ci_text(t.ci),
             num(&t.p50),
             num(&t.p90),
             num(&t.p95),
@@ -174,7 +350,7 @@ fn cost_table(h: &mut String, data: &ReportData) {
     if cats.is_empty() {
         return;
     }
-    let _ = writeln!(h, "<h3>By category</h3>\n<p class=\"note\">Mean cost per replication, {cur}.</p>");
+    let _ = writeln!(h, "<h3>By category</h3>\n<p class=\"note\">Mean cost {}, {cur}.</p>", per_period(data));
     h.push_str("<div class=\"scroll\"><table id=\"categories\">\n<tr><th>Pricing</th><th>Strategy</th>");
     for c in &cats {
         let _ = write!(h, "<th class=\"num\">{}</th>", escape(c.label()));
@@ -207,30 +383,42 @@ fn budget_table(h: &mut String, data: &ReportData) {
     let p = data.budget_percentile;
     let _ = writeln!(
         h,
-        "<h2>Budget</h2>\n<p class=\"note\">Under {}: the total not exceeded in {p}% of replications (P{p}), {}.</p>",
+        "<h2>Budget</h2>\n<p class=\"note\">Under {}, {}, {}. The budget is a 95% upper confidence bound on P{p} \
+         (the total not exceeded in {p}% of simulated periods): an order statistic of the replications, so it holds \
+         whatever their distribution. Below the replications such a bound needs (29 for P90, 59 for P95) the page \
+         shows the plain P{p} of the replications instead, which falls short more often than its name says, and a \
+         warning.</p>",
         escape(&data.detail_pricing),
+        per_period(data),
         escape(&data.currency)
     );
     let _ = writeln!(
         h,
-        "<table id=\"budget\">\n<tr><th>Strategy</th><th class=\"num\">P{p} budget</th><th class=\"num\">Lowest</th>\
+        "<div class=\"scroll\"><table id=\"budget\">\n<tr><th>Strategy</th><th class=\"num\">Budget</th>\
+         <th class=\"num\">P{p} of the replications</th><th class=\"num\">its 95% CI</th><th class=\"num\">Lowest</th>\
          <th class=\"num\">Highest</th><th class=\"num\">Replications</th></tr>"
     );
     for d in &data.distributions {
         let lo = d.totals.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = d.totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let budget = if d.budget_is_bound {
+            format!("<td class=\"num\">{} (95% upper bound)</td>", money_text(d.budget.value))
+        } else {
+            format!("<td class=\"num\">{} (P{p}; too few replications for a bound)</td>", money_text(d.budget.value))
+        };
         let _ = writeln!(
             h,
-            "<tr data-strategy=\"{}\"><td>{}</td>{}{}{}<td class=\"num\">{}</td></tr>",
+            "<tr data-strategy=\"{}\"><td>{}</td>{budget}{}<td class=\"num\">{}</td>{}{}<td class=\"num\">{}</td></tr>",
             escape(&d.strategy),
             escape(&d.strategy),
-            num(&d.budget),
+            numf(d.estimate),
+            ci_text(d.estimate_ci),
             numf(lo),
             numf(hi),
             d.totals.len()
         );
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
 }
 
 fn message_table(h: &mut String, data: &ReportData) {
@@ -279,7 +467,8 @@ fn market_table(h: &mut String, data: &ReportData) {
     }
     let _ = writeln!(
         h,
-        "<h2>Cost by market</h2>\n<p class=\"note\">Mean cost per replication under {}, {}.</p>",
+        "<h2>Cost by market</h2>\n<p class=\"note\">Mean cost {} under {}, {}.</p>",
+        per_period(data),
         escape(&data.detail_pricing),
         escape(&data.currency)
     );
@@ -289,13 +478,17 @@ fn market_table(h: &mut String, data: &ReportData) {
             markets.push(&m.market);
         }
     }
+    // The most expensive first.
+    let total =
+        |market: &str| -> f64 { data.markets.iter().filter(|m| m.market == market).map(|m| m.mean.value).sum() };
+    markets.sort_by(|a, b| total(b).total_cmp(&total(a)).then_with(|| a.cmp(b)));
     let mut strategies: Vec<&str> = data.strategies.iter().map(String::as_str).collect();
     for m in &data.markets {
         if !strategies.contains(&m.strategy.as_str()) {
             strategies.push(&m.strategy);
         }
     }
-    h.push_str("<table id=\"markets\">\n<tr><th>Market</th>");
+    h.push_str("<div class=\"scroll\"><table id=\"markets\">\n<tr><th>Market</th>");
     for s in &strategies {
         let _ = write!(h, "<th class=\"num\">{}</th>", escape(s));
     }
@@ -310,7 +503,7 @@ fn market_table(h: &mut String, data: &ReportData) {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
 }
 
 fn assumptions(h: &mut String, data: &ReportData) {

@@ -4,11 +4,12 @@
 //! mid-period), not the values of one. Test-only: the library never ships invented numbers.
 
 use super::{
-    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Headline, Marker, MarketCost,
-    MessageSplit, RateCardNote, ReportData, StrategyCost, TotalCost,
+    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, FreeReason, Marker, MarketCost,
+    MessageSplit, MonthCost, RateCardNote, ReportData, ServiceRow, StrategyCost, TotalCost,
 };
 use crate::pricing::BillCategory;
 use crate::pricing::money::{Money, SCALE};
+use crate::report::money_text;
 use crate::time::Date;
 
 /// A deterministic stream of uniform numbers in [0, 1) (SplitMix64), so the sample is the same
@@ -118,12 +119,13 @@ pub fn sample(days: u32, replications: u32) -> ReportData {
                 by_category,
                 total: TotalCost {
                     mean: exact(mean),
-                    ci_low: lo,
-                    ci_high: hi,
+                    ci: Some((lo, hi)),
                     p50: exact(percentile(&sorted, 50.0)),
                     p90: exact(percentile(&sorted, 90.0)),
                     p95: exact(percentile(&sorted, 95.0)),
                 },
+                charged: 9_000.0 + 1000.0 * s as f64,
+                delivered: 40_000.0,
             });
             let sent = [41_800.0, 39_500.0, 44_100.0][s] * f64::from(days) / 60.0;
             let paid_share = [[0.31, 0.58, 0.24], [0.63, 0.71, 0.55]][m][s];
@@ -178,7 +180,10 @@ pub fn sample(days: u32, replications: u32) -> ReportData {
             CostDistribution {
                 strategy: (*strategy).to_string(),
                 totals: rep_totals[s].clone(),
-                budget: exact(percentile(&sorted, 90.0)),
+                budget: exact(sorted[sorted.len() - 1]),
+                budget_is_bound: sorted.len() >= 29,
+                estimate: percentile(&sorted, 90.0),
+                estimate_ci: None,
             }
         })
         .collect();
@@ -242,15 +247,48 @@ pub fn sample(days: u32, replications: u32) -> ReportData {
             Marker { date: "2026-10-01".to_string(), label: "per-message-2026 starts".to_string() },
             Marker { date: "2026-10-01".to_string(), label: "Rate card 2026-10-01".to_string() },
         ],
-        headline: Some(Headline {
-            pricing: models[detail].to_string(),
-            cheapest: strategies[best].to_string(),
-            compared_with: strategies[next].to_string(),
-            saving: exact(saving),
-            saving_ci_low: lo,
-            saving_ci_high: hi,
-            cheaper_share: Some(cheaper),
-        }),
+        compare: "strategies".to_string(),
+        asks: "which strategy is cheapest".to_string(),
+        answer: vec![format!(
+            "Under {}, {} is the cheapest strategy: it costs USD {} less than {} ({lo:.2} to {hi:.2}), cheaper in {:.0}% of replications.",
+            models[detail],
+            strategies[best],
+            money_text(saving),
+            strategies[next],
+            cheaper * 100.0
+        )],
+        warnings: vec!["A test warning.".to_string()],
+        pricing_base: models[0].to_string(),
+        warm_up_days: 0,
+        customers: 20_000,
+        precision: None,
+        service: strategies
+            .iter()
+            .enumerate()
+            .map(|(s, strategy)| ServiceRow {
+                strategy: (*strategy).to_string(),
+                owed: 1000.0,
+                on_time: 800.0,
+                late: 150.0 - 50.0 * s as f64,
+                blocked: 50.0 * s as f64,
+                dropped: 0.0,
+                undelivered: 50.0,
+                customers_owed: 700.0,
+                customers_unanswered: 20.0 + 10.0 * s as f64,
+                reengagements_sent: 0.0,
+                reengagements_replied: 0.0,
+                median_answer_seconds: Some(1234.0),
+            })
+            .collect(),
+        months: vec![MonthCost {
+            strategy: strategies[0].to_string(),
+            pricing: models[0].to_string(),
+            month: "2026-09".to_string(),
+            days: 30,
+            month_days: 30,
+            mean: 1234.5,
+            ci: Some((1200.0, 1300.0)),
+        }],
     }
 }
 

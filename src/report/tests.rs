@@ -22,7 +22,7 @@ fn thousands_are_grouped() {
     assert_eq!(count_text(2.5), "2.5");
     assert_eq!(count_text(std::iter::empty::<f64>().sum()), "0");
     assert_eq!(money_text(-0.0), "0.00");
-    assert_eq!(amount_text(&Amount { value: 0.0, exact: Some("1234567.000001".into()) }), "1,234,567.000001");
+    assert_eq!(amount_text(&Amount { value: 0.0, exact: Some("1234567.000001".into()) }), "0.00");
     assert_eq!(amount_text(&Amount::float(1234.5)), "1,234.50");
 }
 
@@ -141,10 +141,6 @@ fn svg_texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
-fn ungroup(s: &str) -> String {
-    s.replace(',', "")
-}
-
 fn cells(row: &str) -> Vec<String> {
     row.split("<td").skip(1).map(|c| c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()].to_string()).collect()
 }
@@ -172,7 +168,7 @@ fn svgs_carry_titles_units_and_series() {
 
     let a = r.svg("cost-by-category");
     assert!(a.contains("Cost per strategy, by category"));
-    assert!(a.contains("Mean cost per replication (USD)"));
+    assert!(a.contains("Mean cost per simulated period (USD)"));
     for cat in [BillCategory::Marketing, BillCategory::Utility, BillCategory::Service] {
         assert!(a.contains(cat.label()), "{cat:?}");
     }
@@ -196,7 +192,8 @@ fn svgs_carry_titles_units_and_series() {
     let d = r.svg("total-cost-distribution");
     assert!(d.contains("Total cost across replications"));
     for dist in &data.distributions {
-        assert!(d.contains(&format!("P90: USD {}", money_text(dist.budget.value))));
+        let name = if dist.budget_is_bound { "P90 budget (95% upper bound)" } else { "P90" };
+        assert!(d.contains(&format!("{name}: USD {}", money_text(dist.budget.value))));
     }
 
     let e = svg_texts(r.svg("cost-by-market"));
@@ -206,7 +203,20 @@ fn svgs_carry_titles_units_and_series() {
 
     let f = r.svg("pricing-models");
     assert!(f.contains("The same traffic under each pricing model"));
-    assert!(f.contains("vs per-message-2025"));
+    assert!(f.contains("from per-message-2025"));
+    // The SVG names the font its text was measured with.
+    assert!(
+        f.contains("font-family=\"DejaVu Sans, Verdana, sans-serif\"") && !f.contains("font-family=\"sans-serif\"")
+    );
+
+    // One pricing: no pricing chart; a pricing question leads with it.
+    let mut one = sample(20, 5);
+    let first = one.pricing_models[0].clone();
+    one.costs.retain(|c| c.pricing == first);
+    assert!(render(&one).charts.iter().all(|c| c.name != "pricing-models"));
+    let mut pricing = sample(20, 5);
+    pricing.compare = "pricing".to_string();
+    assert_eq!(render(&pricing).charts[0].name, "pricing-models");
 
     for name in CHARTS {
         let s = r.svg(name);
@@ -226,38 +236,49 @@ fn the_report_shows_the_datas_numbers() {
         let totals = cells(r);
         assert_eq!(totals[0], c.pricing);
         assert_eq!(totals[1], c.strategy);
-        // The exact decimals, digit for digit (thousands grouped for reading).
-        let exact = |a: &Amount| a.exact.clone().unwrap();
-        assert_eq!(ungroup(&totals[2]), exact(&c.total.mean));
-        assert_eq!(ungroup(&totals[4]), exact(&c.total.p50));
-        assert_eq!(ungroup(&totals[5]), exact(&c.total.p90));
-        assert_eq!(ungroup(&totals[6]), exact(&c.total.p95));
+        // Every amount rounded alike, the mean as the percentiles.
+        assert_eq!(totals[2], money_text(c.total.mean.value));
+        assert_eq!(totals[4], money_text(c.total.p50.value));
+        assert_eq!(totals[5], money_text(c.total.p90.value));
+        assert_eq!(totals[6], money_text(c.total.p95.value));
         let r = row(&html, "categories", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", c.strategy, c.pricing));
-        let by_cat: Vec<String> = cells(r)[2..].iter().map(|c| ungroup(c)).collect();
+        let by_cat: Vec<String> = cells(r)[2..].to_vec();
         for b in &c.by_category {
-            assert!(by_cat.contains(&exact(&b.mean)), "{:?} of {} {}", b.category, c.strategy, c.pricing);
+            assert!(by_cat.contains(&money_text(b.mean.value)), "{:?} of {} {}", b.category, c.strategy, c.pricing);
         }
     }
     for d in &data.distributions {
         let r = row(&html, "budget", &format!("data-strategy=\"{}\"", d.strategy));
-        assert_eq!(cells(r)[1], amount_text(&d.budget));
-        assert_eq!(cells(r)[4], d.totals.len().to_string());
+        assert!(cells(r)[1].starts_with(&amount_text(&d.budget)));
+        assert_eq!(cells(r)[6], d.totals.len().to_string());
     }
     for m in &data.markets {
         let r = row(&html, "markets", &format!("data-market=\"{}\"", m.market));
-        assert!(cells(r).iter().any(|c| ungroup(c) == m.mean.exact.clone().unwrap()));
+        assert!(cells(r).iter().any(|c| *c == money_text(m.mean.value)));
     }
     for m in &data.messages {
         let r = row(&html, "messages", &format!("data-strategy=\"{}\" data-pricing=\"{}\"", m.strategy, m.pricing));
         assert_eq!(cells(r)[2], count_text(m.paid));
     }
-    let headline = data.headline.as_ref().unwrap();
     let answer = &html[html.find("id=\"headline\"").unwrap()..];
     let answer = &answer[..answer.find("</div>").unwrap()];
-    assert!(answer.contains(&format!("<b>{}</b> is the cheapest", headline.cheapest)));
-    assert!(answer.contains(&format!("USD {}", amount_text(&headline.saving))));
-    assert!(ungroup(&amount_text(&headline.saving)) == headline.saving.exact.clone().unwrap());
-    assert!(answer.contains(&headline.compared_with));
+    for sentence in &data.answer {
+        assert!(answer.contains(&crate::report::html::escape(sentence)), "{sentence}");
+    }
+    let warnings = &html[html.find("id=\"warnings\"").unwrap()..];
+    assert!(warnings.contains(&data.warnings[0]));
+    for s in &data.service {
+        let r = row(&html, "service", &format!("data-strategy=\"{}\"", s.strategy));
+        assert_eq!(
+            cells(r)[7],
+            format!(
+                "{} ({:.1}%)",
+                count_text(s.customers_unanswered),
+                s.customers_unanswered / s.customers_owed * 100.0
+            )
+        );
+        assert_eq!(cells(r)[4], count_text(s.blocked));
+    }
 }
 
 #[test]
@@ -268,8 +289,16 @@ fn the_report_is_self_contained_and_complete() {
     for name in CHARTS {
         assert!(html.contains(&format!("id=\"chart-{name}\"")));
     }
-    for external in ["<script", "<link", "<img", "src=", "href=", "url(", "@import"] {
+    for external in ["<script", "<link", "<img", "src=", "url(", "@import", "href=\"http", "href=\"/"] {
         assert!(!html.contains(external), "report uses {external}");
+    }
+    // Links go only to the run's own files, beside the page.
+    for link in html.split("href=\"").skip(1) {
+        let target = &link[..link.find('"').unwrap()];
+        let local = ["summary.json", "breakdown.csv", "monthly.csv", "daily.csv", "scenario.toml", "manifest.json"]
+            .contains(&target)
+            || (target.starts_with("charts/") && !target.contains(".."));
+        assert!(local, "link to {target}");
     }
     // The only URL is SVG's namespace name, which is never fetched.
     assert_eq!(html.matches("http").count(), html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
@@ -314,10 +343,9 @@ fn charts_without_data_are_left_out_and_odd_data_still_renders() {
     let mut data = sample(1, 1);
     data.markets.retain(|m| m.market == "IN");
     data.daily.clear();
-    data.headline = None;
+    data.answer.clear();
     for c in &mut data.costs {
-        c.total.ci_low = f64::NAN;
-        c.total.ci_high = f64::INFINITY;
+        c.total.ci = Some((f64::NAN, f64::INFINITY));
         c.by_category.clear();
     }
     for d in &mut data.distributions {
@@ -333,7 +361,7 @@ fn charts_without_data_are_left_out_and_odd_data_still_renders() {
         assert_eq!((w, h), (WIDTH, HEIGHT));
         assert!(colours > 4, "{}", c.name);
     }
-    assert!(r.html.contains("No comparison between strategies"));
+    assert!(r.html.contains("Nothing to compare"));
     assert!(!r.html.contains("id=\"markets\""), "one market: no market table");
 }
 

@@ -2,23 +2,25 @@
 //! and the statistics `summary.json` is written from, so the report's numbers are its numbers.
 
 use super::cards_used;
+use crate::answer::{Answer, question_in_words};
 use crate::engine::RunResult;
 use crate::pricing::money::Money;
 use crate::pricing::{BUNDLED_CARDS, Model, Pricing, card_file_name};
 use crate::report::{
-    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, Headline, Marker, MarketCost, MessageSplit,
-    PaidOrFree, RateCardNote, ReportData, StrategyCost, TotalCost,
+    Amount, CategoryCost, CostDistribution, DailyCost, DayCost, FreeCount, Marker, MarketCost, MessageSplit, MonthCost,
+    PaidOrFree, RateCardNote, ReportData, ServiceRow, StrategyCost, TotalCost,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{Compare, Scenario};
 use crate::stats::quantile;
 use crate::stats::{CellStats, RunStats};
 use crate::time::Date;
 
 /// Everything the charts and the report show about a run.
 #[must_use]
-pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData {
+pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats, answer: &Answer) -> ReportData {
     let n = r.replications.len();
     let detail = s.report.detail_pricing.min(s.pricings.len() - 1);
+    let mut months = Vec::new();
     let mut costs = Vec::new();
     let mut messages = Vec::new();
     for (si, named) in s.strategies.iter().enumerate() {
@@ -29,7 +31,21 @@ pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData 
                 pricing: pricing.id().to_owned(),
                 by_category: by_category(cell),
                 total: total_cost(cell),
+                charged: cell.charged_mean,
+                delivered: cell.delivered_mean,
             });
+            for m in &cell.months {
+                let month = r.layout.month(m.month);
+                months.push(MonthCost {
+                    strategy: named.name.clone(),
+                    pricing: pricing.id().to_owned(),
+                    month: month.to_string(),
+                    days: m.days as u32,
+                    month_days: days_in(month),
+                    mean: m.cost.mean,
+                    ci: m.cost.ci95,
+                });
+            }
             messages.push(message_split(cell, &named.name, pricing.id()));
         }
     }
@@ -39,10 +55,14 @@ pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData 
         .enumerate()
         .map(|(si, named)| {
             let cell = stats.cell(s, si, detail);
+            let b = &cell.budget;
             CostDistribution {
                 strategy: named.name.clone(),
                 totals: cell.totals.iter().map(|m| m.as_f64()).collect(),
-                budget: percentile(&cell.totals, s.report.budget_percentile / 100.0),
+                budget: Amount::float(b.figure()),
+                budget_is_bound: b.enough(),
+                estimate: b.estimate,
+                estimate_ci: b.estimate_ci,
             }
         })
         .collect();
@@ -52,8 +72,8 @@ pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData 
         currency: s.business.book.currency().to_owned(),
         seed: s.run.seed,
         replications: u32::try_from(n).unwrap_or(u32::MAX),
-        start: s.period.start.to_string(),
-        days: s.period.days,
+        start: r.layout.date(r.layout.warm_up()).to_string(),
+        days: (r.layout.days() - r.layout.warm_up()) as u32,
         pricing_models: s.pricings.iter().map(|p| p.id().to_owned()).collect(),
         rate_cards: rate_cards(s),
         strategies: s.strategies.iter().map(|n| n.name.clone()).collect(),
@@ -65,7 +85,64 @@ pub fn report_data(s: &Scenario, r: &RunResult, stats: &RunStats) -> ReportData 
         budget_percentile: s.report.budget_percentile,
         markets: markets(s, r, detail),
         markers: markers(s, s.pricings[detail]),
-        headline: headline(s, stats, detail, n),
+        compare: compare_id(&s.question.compare).to_owned(),
+        asks: question_in_words(s),
+        answer: answer.sentences.clone(),
+        warnings: answer.warnings.clone(),
+        pricing_base: match &s.question.compare {
+            Compare::Pricing { from, .. } => s.pricings[*from].id().to_owned(),
+            _ => s.pricings[0].id().to_owned(),
+        },
+        warm_up_days: s.run.warm_up_days,
+        customers: s.customers.count,
+        precision: r.precision.map(|p| {
+            format!(
+                "{} replications, added in {} batch{} until every mean total was known to within {:.2}% (target {:.2}%{})",
+                n,
+                p.batches,
+                if p.batches == 1 { "" } else { "es" },
+                p.achieved * 100.0,
+                p.target * 100.0,
+                if p.reached { "" } else { "; not reached within run.max-replications" }
+            )
+        }),
+        service: s
+            .strategies
+            .iter()
+            .zip(&stats.service)
+            .map(|(named, x)| ServiceRow {
+                strategy: named.name.clone(),
+                owed: x.owed(),
+                on_time: x.on_time,
+                late: x.late,
+                blocked: x.blocked,
+                dropped: x.dropped,
+                undelivered: x.undelivered + x.held_at_end,
+                customers_owed: x.customers_owed,
+                customers_unanswered: x.customers_unanswered,
+                reengagements_sent: x.reengagements_sent,
+                reengagements_replied: x.reengagements_replied,
+                median_answer_seconds: x.median_answer_seconds,
+            })
+            .collect(),
+        months,
+    }
+}
+
+/// The number of days of a calendar month.
+fn days_in(month: crate::time::Month) -> u32 {
+    let first = |m: crate::time::Month| Date::from_ymd(m.year(), m.number(), 1).map_or(0, |d| d.0);
+    u32::try_from(first(crate::time::Month(month.0 + 1)) - first(month)).unwrap_or(0)
+}
+
+/// The id a scenario writes for what it compares.
+fn compare_id(c: &Compare) -> &'static str {
+    match c {
+        Compare::Strategies => "strategies",
+        Compare::Pricing { .. } => "pricing",
+        Compare::Markets { .. } => "markets",
+        Compare::WhatIf { .. } => "what-if",
+        Compare::Budget => "budget",
     }
 }
 
@@ -112,8 +189,7 @@ fn total_cost(cell: &CellStats) -> TotalCost {
     let t = &cell.total;
     TotalCost {
         mean: Amount::float(t.mean),
-        ci_low: t.ci95_low,
-        ci_high: t.ci95_high,
+        ci: t.ci95,
         p50: percentile(&cell.totals, 0.5),
         p90: percentile(&cell.totals, 0.9),
         p95: percentile(&cell.totals, 0.95),
@@ -163,7 +239,7 @@ fn daily(s: &Scenario, r: &RunResult, detail: usize) -> Vec<DailyCost> {
         .iter()
         .enumerate()
         .map(|(si, named)| {
-            let days = (0..r.layout.days())
+            let days = (r.layout.warm_up()..r.layout.days())
                 .map(|day| {
                     let costs: Vec<Money> =
                         r.replications.iter().map(|rep| rep.tally(si, detail).day(day).cost).collect();
@@ -251,28 +327,4 @@ fn rate_cards(s: &Scenario) -> Vec<RateCardNote> {
             RateCardNote { model: card.model.id().to_owned(), effective: card.effective.to_string(), source, note }
         })
         .collect()
-}
-
-/// Under the detailed pricing, the cheapest strategy by mean total and its paired difference
-/// with the next cheapest, from summary.json's `paired_differences`.
-fn headline(s: &Scenario, stats: &RunStats, detail: usize, n: usize) -> Option<Headline> {
-    let mut order: Vec<usize> = (0..s.strategies.len()).collect();
-    order.sort_by(|a, b| stats.cell(s, *a, detail).total.mean.total_cmp(&stats.cell(s, *b, detail).total.mean));
-    let (&cheapest, &next) = (order.first()?, order.get(1)?);
-    let pair =
-        stats.paired.iter().find(|p| p.pricing == detail && (p.a, p.b) == (cheapest.min(next), cheapest.max(next)))?;
-    // The pair's difference is a − b; the saving is next − cheapest.
-    let sign = if pair.a == cheapest { -1.0 } else { 1.0 };
-    let d = &pair.difference;
-    let (low, high) = if sign < 0.0 { (-d.ci95_high, -d.ci95_low) } else { (d.ci95_low, d.ci95_high) };
-    let cheaper = if pair.a == cheapest { pair.a_cheaper } else { pair.b_cheaper };
-    Some(Headline {
-        pricing: s.pricings[detail].id().to_owned(),
-        cheapest: s.strategies[cheapest].name.clone(),
-        compared_with: s.strategies[next].name.clone(),
-        saving: Amount::float(sign * d.mean + 0.0),
-        saving_ci_low: low + 0.0,
-        saving_ci_high: high + 0.0,
-        cheaper_share: Some(cheaper as f64 / n.max(1) as f64),
-    })
 }

@@ -5,15 +5,15 @@
 
 mod values;
 
-use crate::pricing::Pricing;
 use crate::pricing::markets::Country;
 use crate::pricing::money::Money;
+use crate::pricing::{BillCategory, Pricing};
 use crate::rules::TemplateCategory;
 use crate::strategy::NoReply;
 use crate::time::{Date, SECOND, UtcOffset};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-pub use values::{ClockTime, Duration, LocalDateTime, Weekday};
+pub use values::{ClockTime, Compare, Duration, EntryPoints, LocalDateTime, Percent, Weekday};
 use values::{Parse, some_text, text, text_map, texts, variant};
 
 /// The whole file.
@@ -48,6 +48,9 @@ pub struct RawScenario {
     /// Reach curves of capped marketing templates (rule 29), per market name (`[reach.Brazil]`).
     #[serde(default)]
     pub reach: BTreeMap<String, RawReach>,
+    /// What the run compares, so that the report answers the scenario's own question.
+    /// Default: the strategies when there are several, else the budget.
+    pub question: Option<RawQuestion>,
     /// What the report shows.
     #[serde(default)]
     pub report: RawReport,
@@ -89,6 +92,52 @@ pub struct RawRun {
     /// Root seed. Default 1.
     #[serde(default = "one")]
     pub seed: u64,
+    /// Whole days at the start simulated but left out of every figure (windows and
+    /// conversations all start closed at the first instant), e.g. `"7d"`. Default none.
+    #[serde(default)]
+    pub warm_up: Duration,
+    /// Add replications in batches until the 95% interval of every strategy's mean total under
+    /// every pricing is within this share of the mean, e.g. `"1%"`. Default: the replications
+    /// as given.
+    #[serde(default, deserialize_with = "some_text")]
+    pub precision: Option<Percent>,
+    /// The most replications `precision` may run. Default 1000.
+    #[serde(default = "thousand_u32")]
+    pub max_replications: u32,
+}
+
+fn thousand_u32() -> u32 {
+    1000
+}
+
+/// `[question]`: what the run compares; the report's answer, tables and charts follow it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawQuestion {
+    /// `strategies`, `pricing`, `markets`, `what-if` or `budget`.
+    #[serde(deserialize_with = "text")]
+    pub compare: Compare,
+    /// `pricing`: the pricing the change is from (one of `run.pricing`).
+    #[serde(default, deserialize_with = "some_text")]
+    pub from: Option<Pricing>,
+    /// `pricing`: the pricing the change is to (one of `run.pricing`).
+    #[serde(default, deserialize_with = "some_text")]
+    pub to: Option<Pricing>,
+    /// `pricing`: the change in words, e.g. "the 2026-10-01 switch". `what-if`: what the
+    /// variants take away, e.g. "entry-point windows".
+    pub about: Option<String>,
+    /// `what-if`: the strategies as they are.
+    #[serde(default)]
+    pub with: Vec<String>,
+    /// `what-if`: the variants without what `about` names, one per strategy of `with`.
+    #[serde(default)]
+    pub without: Vec<String>,
+    /// `markets`: the categories whose cost is split by market (default: every category).
+    #[serde(default, deserialize_with = "texts")]
+    pub categories: Vec<BillCategory>,
+    /// A service floor: the most customers a strategy may leave unanswered, as a share of those
+    /// owed an answer (e.g. 0.01). "Cheapest" then means the cheapest that meets it.
+    pub max_unanswered: Option<f64>,
 }
 
 fn auto() -> Vec<Pricing> {
@@ -548,7 +597,8 @@ fn weekdays() -> Vec<Weekday> {
     (0..5).map(Weekday).collect()
 }
 
-/// `[[strategy]]`: its logic, and whether utility templates go by Direct Send (rule 28).
+/// `[[strategy]]`: its logic, whether utility templates go by Direct Send (rule 28), and what the
+/// rules see of the customers' entry points under it.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "StrategyFields")]
 pub struct RawStrategyEntry {
@@ -556,6 +606,9 @@ pub struct RawStrategyEntry {
     pub logic: RawStrategy,
     /// Send utility content that would go as a template by Direct Send instead. Default false.
     pub direct_send: bool,
+    /// `"use"` (default) or `"ignore"`: a what-if variant under which the customers' messages
+    /// through ads and Page buttons open no free entry-point window.
+    pub entry_points: EntryPoints,
 }
 
 /// How the business chooses between template and free-form, and when to send.
@@ -648,6 +701,8 @@ struct StrategyFields {
     name: String,
     #[serde(deserialize_with = "text")]
     kind: StrategyKind,
+    #[serde(default, deserialize_with = "text")]
+    entry_points: EntryPoints,
     #[serde(default, deserialize_with = "some_text")]
     template: Option<TemplateCategory>,
     wait: Option<Duration>,
@@ -662,9 +717,9 @@ impl TryFrom<StrategyFields> for RawStrategyEntry {
     type Error = String;
 
     fn try_from(f: StrategyFields) -> Result<RawStrategyEntry, String> {
-        let direct_send = f.direct_send;
+        let (direct_send, entry_points) = (f.direct_send, f.entry_points);
         let logic = RawStrategy::try_from(f)?;
-        Ok(RawStrategyEntry { logic, direct_send })
+        Ok(RawStrategyEntry { logic, direct_send, entry_points })
     }
 }
 

@@ -1,13 +1,15 @@
 //! The statistics of a run, computed once from its tallies: `summary.json` and the report both
 //! read them, so the report's numbers are summary.json's.
 
-use super::{Summary, summarize};
+use super::{
+    LEVEL, Summary, quantile, quantile_interval_ranks, quantile_upper_rank, replications_for_upper_bound, summarize,
+};
 use crate::engine::RunResult;
 use crate::pricing::BillCategory;
 use crate::pricing::money::Money;
 use crate::rules::{Outcome, Reason};
-use crate::scenario::Scenario;
-use crate::tally::{Charges, PricingTally, Traffic};
+use crate::scenario::{Compare, Scenario};
+use crate::tally::{AnswerTimes, Charges, PricingTally, Service, Traffic};
 
 fn provider_fees(s: &Scenario, tally: &PricingTally, traffic: &Traffic) -> Money {
     let delivered = traffic.outcome(Outcome::Delivered);
@@ -30,6 +32,141 @@ pub struct RunStats {
     pub cells: Vec<CellStats>,
     /// Per pricing, every pair of strategies `a < b`, in the scenario's order.
     pub paired: Vec<PairStats>,
+    /// Per strategy, every pair of pricings `a < b`: the same traffic priced both ways.
+    pub pricing_pairs: Vec<PricingPairStats>,
+    /// Per strategy: the service it gave (the same under every pricing).
+    pub service: Vec<ServiceStats>,
+    /// How many replications the statistics are over.
+    pub replications: usize,
+}
+
+/// The same traffic of one strategy priced two ways.
+#[derive(Clone, Debug)]
+pub struct PricingPairStats {
+    /// The strategy (index).
+    pub strategy: usize,
+    /// Pricing a (index).
+    pub a: usize,
+    /// Pricing b (index).
+    pub b: usize,
+    /// Per replication, the cost under a minus the cost under b.
+    pub difference: Summary,
+}
+
+/// The budget of one strategy under one pricing: the total not exceeded in the chosen share of
+/// replications, and a bound on it that a run of this size can vouch for.
+#[derive(Clone, Copy, Debug)]
+pub struct BudgetStats {
+    /// The percentile (e.g. 90).
+    pub percentile: f64,
+    /// The sample percentile of the totals (type 7).
+    pub estimate: f64,
+    /// Its distribution-free 95% confidence interval, when the replications are enough.
+    pub estimate_ci: Option<(f64, f64)>,
+    /// A 95% upper confidence bound on the true percentile (an order statistic of the totals),
+    /// when the replications are enough for one.
+    pub upper_bound: Option<f64>,
+    /// The fewest replications for such a bound (`None`: no number is enough, at P100).
+    pub needed: Option<usize>,
+}
+
+impl BudgetStats {
+    /// Whether the run has the replications for an upper bound.
+    #[must_use]
+    pub fn enough(&self) -> bool {
+        self.upper_bound.is_some()
+    }
+
+    /// The figure to budget: the upper bound when there is one, else the estimate.
+    #[must_use]
+    pub fn figure(&self) -> f64 {
+        self.upper_bound.unwrap_or(self.estimate)
+    }
+}
+
+/// The cost of one calendar month of the run.
+#[derive(Clone, Debug)]
+pub struct MonthStats {
+    /// The month index within the run.
+    pub month: usize,
+    /// The days of the month that count in the figures.
+    pub days: usize,
+    /// Its cost across replications.
+    pub cost: Summary,
+    /// Mean charged units.
+    pub charged_mean: f64,
+}
+
+/// One market's cost (the question's categories only).
+#[derive(Clone, Debug)]
+pub struct MarketStats {
+    /// The market's slot in the run's layout.
+    pub slot: usize,
+    /// Its cost across replications.
+    pub cost: Summary,
+}
+
+/// What one strategy's service came to, as means per replication.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceStats {
+    /// Answers delivered on time.
+    pub on_time: f64,
+    /// Answers delivered late.
+    pub late: f64,
+    /// Answers blocked (131047).
+    pub blocked: f64,
+    /// Answers the strategy dropped.
+    pub dropped: f64,
+    /// Answers suppressed or failed.
+    pub undelivered: f64,
+    /// Answers still held at the end.
+    pub held_at_end: f64,
+    /// Customers owed an answer.
+    pub customers_owed: f64,
+    /// Customers owed answers who received none.
+    pub customers_unanswered: f64,
+    /// Re-engagement templates delivered.
+    pub reengagements_sent: f64,
+    /// Those replied to.
+    pub reengagements_replied: f64,
+    /// Median seconds from the question to a delivered answer, over every replication.
+    pub median_answer_seconds: Option<f64>,
+}
+
+impl ServiceStats {
+    /// Answers owed per replication.
+    #[must_use]
+    pub fn owed(&self) -> f64 {
+        self.on_time + self.late + self.blocked + self.dropped + self.undelivered + self.held_at_end
+    }
+
+    /// The share of customers owed an answer who got none (0 when none was owed).
+    #[must_use]
+    pub fn unanswered_share(&self) -> f64 {
+        if self.customers_owed > 0.0 { self.customers_unanswered / self.customers_owed } else { 0.0 }
+    }
+
+    fn new(services: &[&Service]) -> ServiceStats {
+        let n = services.len();
+        let mean = |f: fn(&Service) -> u64| mean_u64(services.iter().map(|s| f(s)), n);
+        let mut times = AnswerTimes::default();
+        for s in services {
+            times.add(&s.answer_times);
+        }
+        ServiceStats {
+            on_time: mean(|s| s.on_time),
+            late: mean(|s| s.late),
+            blocked: mean(|s| s.blocked),
+            dropped: mean(|s| s.dropped),
+            undelivered: mean(|s| s.undelivered),
+            held_at_end: mean(|s| s.held_at_end),
+            customers_owed: mean(|s| s.customers_owed),
+            customers_unanswered: mean(|s| s.customers_unanswered),
+            reengagements_sent: mean(|s| s.reengagements_sent),
+            reengagements_replied: mean(|s| s.reengagements_replied),
+            median_answer_seconds: times.median(),
+        }
+    }
 }
 
 /// The statistics of one strategy under one pricing.
@@ -47,6 +184,32 @@ pub struct CellStats {
     pub reasons: Vec<(Reason, f64)>,
     /// Mean conversations opened per replication by category (categories that occurred).
     pub conversations: Vec<(BillCategory, f64)>,
+    /// The budget at the scenario's percentile.
+    pub budget: BudgetStats,
+    /// Per calendar month of the run with days that count.
+    pub months: Vec<MonthStats>,
+    /// Per market (the question's categories when it compares markets), markets with a cost.
+    pub markets: Vec<MarketStats>,
+    /// The same categories in every market together, across replications.
+    pub markets_total: Summary,
+    /// The same outside the market of the business's own number (when it has one).
+    pub abroad: Option<Summary>,
+    /// Mean units charged per replication.
+    pub charged_mean: f64,
+    /// Mean business messages delivered per replication.
+    pub delivered_mean: f64,
+}
+
+/// The budget of sorted totals at `percentile`.
+fn budget(sorted: &[f64], percentile: f64) -> BudgetStats {
+    let q = percentile / 100.0;
+    BudgetStats {
+        percentile,
+        estimate: quantile(sorted, q),
+        estimate_ci: quantile_interval_ranks(sorted.len(), q, LEVEL).map(|(l, u)| (sorted[l - 1], sorted[u - 1])),
+        upper_bound: quantile_upper_rank(sorted.len(), q, LEVEL).map(|u| sorted[u - 1]),
+        needed: replications_for_upper_bound(q, LEVEL),
+    }
 }
 
 /// One bill category's charges.
@@ -123,6 +286,69 @@ impl RunStats {
                         (total > 0).then(|| (category, total as f64 / n as f64))
                     })
                     .collect();
+                let mut sorted = costs.clone();
+                sorted.sort_by(f64::total_cmp);
+                let layout = &r.layout;
+                let months = (0..layout.months())
+                    .filter_map(|month| {
+                        let days = (layout.warm_up()..layout.days())
+                            .filter(|d| layout.month_index(layout.date(*d)) == month)
+                            .count();
+                        (days > 0).then(|| {
+                            let charges: Vec<Charges> = tallies.iter().map(|t| t.month(month)).collect();
+                            let costs: Vec<f64> = charges.iter().map(|c| c.cost.as_f64()).collect();
+                            MonthStats {
+                                month,
+                                days,
+                                cost: summarize(&costs),
+                                charged_mean: mean_u64(charges.iter().map(|c| c.charged), n),
+                            }
+                        })
+                    })
+                    .collect();
+                let market_categories: Vec<BillCategory> = match &s.question.compare {
+                    Compare::Markets { categories } if !categories.is_empty() => categories.clone(),
+                    _ => BillCategory::ALL.to_vec(),
+                };
+                let by_market: Vec<Vec<Money>> = (0..layout.markets().len())
+                    .map(|slot| {
+                        tallies
+                            .iter()
+                            .map(|t| {
+                                (0..layout.months())
+                                    .flat_map(|m| market_categories.iter().map(move |c| (m, *c)))
+                                    .map(|(m, c)| t.charges(m, slot, c).cost)
+                                    .sum()
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let floats = |v: &[Money]| v.iter().map(|m| m.as_f64()).collect::<Vec<_>>();
+                let markets = by_market
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, costs)| costs.iter().any(|c| *c != Money::ZERO))
+                    .map(|(slot, costs)| MarketStats { slot, cost: summarize(&floats(costs)) })
+                    .collect();
+                let sum_over = |keep: &dyn Fn(usize) -> bool| -> Vec<f64> {
+                    (0..n)
+                        .map(|rep| {
+                            by_market
+                                .iter()
+                                .enumerate()
+                                .filter(|(slot, _)| keep(*slot))
+                                .map(|(_, c)| c[rep])
+                                .sum::<Money>()
+                        })
+                        .map(|m| m.as_f64())
+                        .collect()
+                };
+                let home = s.business.country.map(|c| {
+                    let market = s.business.book.markets.market_of(c, s.period.start);
+                    layout.markets().iter().position(|m| *m == market)
+                });
+                let markets_total = summarize(&sum_over(&|_| true));
+                let abroad = home.map(|home| summarize(&sum_over(&|slot| Some(slot) != home)));
                 cells.push(CellStats {
                     total: summarize(&costs),
                     totals: exact,
@@ -130,6 +356,16 @@ impl RunStats {
                     categories,
                     reasons,
                     conversations,
+                    budget: budget(&sorted, s.report.budget_percentile),
+                    months,
+                    markets,
+                    markets_total,
+                    abroad,
+                    charged_mean: mean_u64(tallies.iter().map(|t| t.charged()), n),
+                    delivered_mean: mean_u64(
+                        r.replications.iter().map(|rep| rep.traffic(si).outcome(Outcome::Delivered)),
+                        n,
+                    ),
                 });
             }
         }
@@ -151,7 +387,36 @@ impl RunStats {
                 }
             }
         }
-        RunStats { cells, paired }
+        let mut pricing_pairs = Vec::new();
+        for strategy in 0..s.strategies.len() {
+            for a in 0..np {
+                for b in a + 1..np {
+                    let (ta, tb) = (r.totals(strategy, a), r.totals(strategy, b));
+                    let diffs: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| (*x - *y).as_f64()).collect();
+                    pricing_pairs.push(PricingPairStats { strategy, a, b, difference: summarize(&diffs) });
+                }
+            }
+        }
+        let service = (0..s.strategies.len())
+            .map(|si| ServiceStats::new(&r.replications.iter().map(|rep| &rep.traffic(si).service).collect::<Vec<_>>()))
+            .collect();
+        RunStats { cells, paired, pricing_pairs, service, replications: n }
+    }
+
+    /// The same traffic of `strategy` priced under `a` minus under `b` (pricing indices, either
+    /// order).
+    #[must_use]
+    pub fn pricing_difference(&self, strategy: usize, a: usize, b: usize) -> Option<(Summary, bool)> {
+        self.pricing_pairs
+            .iter()
+            .find(|p| p.strategy == strategy && (p.a, p.b) == (a.min(b), a.max(b)))
+            .map(|p| (p.difference, a > b))
+    }
+
+    /// The pair of strategies `a` and `b` under `pricing`, and whether it is stored as (b, a).
+    #[must_use]
+    pub fn pair(&self, pricing: usize, a: usize, b: usize) -> Option<(&PairStats, bool)> {
+        self.paired.iter().find(|p| p.pricing == pricing && (p.a, p.b) == (a.min(b), a.max(b))).map(|p| (p, a > b))
     }
 
     /// The statistics of a strategy under a pricing.

@@ -222,9 +222,13 @@ fn a_run_writes_every_chart_and_a_report_with_summary_json_numbers() {
             assert_same(cell_f(&k[2]), marketing, "marketing");
             if p == pricings[0] {
                 means.push((s, json_f(&t["mean"])));
-                // The P90 budget of the detailed pricing (the first listed).
+                // The P90 budget of the detailed pricing (the first listed): 12 replications are
+                // too few for an upper bound, so the budget is the P90 itself, and says so.
                 let b = cells(row(&html, "budget", &format!("data-strategy=\"{s}\"")));
-                assert_same(cell_f(&b[1]), json_f(&t["p90"]), "budget");
+                assert_same(cell_f(&b[2]), json_f(&t["p90"]), "P90");
+                assert!(b[1].contains("too few replications"), "{}", b[1]);
+                assert_same(cell_f(b[1].split(' ').next().unwrap()), json_f(&r["budget"]["estimate"]), "budget");
+                assert_eq!(r["budget"]["enough_replications"], false);
             }
         }
     }
@@ -236,10 +240,24 @@ fn a_run_writes_every_chart_and_a_report_with_summary_json_numbers() {
     let d = json_f(&pair["difference_a_minus_b"]["mean"]).abs();
     let headline = &html[html.find("id=\"headline\"").unwrap()..];
     let headline = &headline[..headline.find("</div>").unwrap()];
-    assert!(headline.contains(&format!("<b>{cheapest}</b> is the cheapest")), "{headline}");
-    assert!(headline.contains(&format!("than <b>{other}</b>")), "{headline}");
-    let saving = headline.split("USD ").nth(1).unwrap().split("</b>").next().unwrap();
+    // The page's answer is summary.json's, sentence by sentence.
+    let answer = summary["answer"].as_str().unwrap();
+    let page: Vec<&str> = headline.split("<p>").skip(1).map(|p| p.split("</p>").next().unwrap()).collect();
+    assert_eq!(page.join(" "), answer.replace('\'', "&#39;"));
+    let first = page[0];
+    assert!(first.starts_with(&format!("Under {}, ", pricings[0])), "{first}");
+    let saving = if first.contains(&format!("{cheapest} is the cheapest strategy")) {
+        assert!(first.contains(&format!("than the next cheapest, {other}")), "{first}");
+        first.split("costs USD ").nth(1).unwrap().split(' ').next().unwrap()
+    } else {
+        assert!(first.contains(&format!("no clear winner: {cheapest} has the lowest mean")), "{first}");
+        first.split("costs only USD ").nth(1).unwrap().split(' ').next().unwrap()
+    };
     assert_same(cell_f(saving), d, "saving");
+    assert_eq!(summary["question"]["compare"], "strategies");
+    assert_eq!(summary["warnings"].as_array().unwrap().len(), 1, "too few replications for P90");
+    let warnings = &html[html.find("id=\"warnings\"").unwrap()..];
+    assert!(warnings.contains("needs at least 29 replications"));
 
     // The manifest lists the report's files; nothing temporary is left behind.
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
@@ -275,8 +293,11 @@ fn one_market_has_no_market_chart_and_the_budget_percentile_is_the_scenarios() {
     assert_eq!(totals.len(), 12);
     let p75 = totals[8] + 0.25 * (totals[9] - totals[8]);
     let b = cells(row(&html, "budget", "data-strategy=\"window-check\""));
-    assert_same(cell_f(&b[1]), p75, "P75 budget");
-    assert!(html.contains("P75 budget"));
+    assert_same(cell_f(&b[2]), p75, "P75 budget");
+    // 12 replications bound P75 (0.75¹² < 5%): the budget is an order statistic above it.
+    assert!(b[1].contains("95% upper bound"), "{}", b[1]);
+    assert!(cell_f(b[1].split(' ').next().unwrap()) >= p75);
+    assert!(html.contains("P75 of the replications"));
     assert!(fs::read_to_string(out.join("charts/total-cost-distribution.svg")).unwrap().contains("P75"));
 }
 

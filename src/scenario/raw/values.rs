@@ -3,9 +3,9 @@
 //! which knows the value's span: it is located for free, and says what was expected and what
 //! was found.
 
-use crate::pricing::Pricing;
 use crate::pricing::markets::Country;
 use crate::pricing::money::Money;
+use crate::pricing::{BillCategory, Pricing};
 use crate::rules::TemplateCategory;
 use crate::strategy::NoReply;
 use crate::time::{DAY, Date, HOUR, SECOND, Time, UtcOffset};
@@ -97,6 +97,92 @@ macro_rules! deserialize_by_parse {
     )*};
 }
 deserialize_by_parse!(Duration, LocalDateTime, ClockTime, Weekday);
+
+/// What a scenario's question compares (`[question] compare`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// The strategies, under each pricing.
+    Strategies,
+    /// A change from one pricing to another.
+    Pricing,
+    /// The markets the customers are in.
+    Markets,
+    /// Strategies with and without something (variants the scenario defines).
+    WhatIf,
+    /// Only what to budget.
+    Budget,
+}
+
+impl Compare {
+    const ALL: [Compare; 5] =
+        [Compare::Strategies, Compare::Pricing, Compare::Markets, Compare::WhatIf, Compare::Budget];
+
+    /// The name a scenario writes.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Compare::Strategies => "strategies",
+            Compare::Pricing => "pricing",
+            Compare::Markets => "markets",
+            Compare::WhatIf => "what-if",
+            Compare::Budget => "budget",
+        }
+    }
+}
+
+impl Parse for Compare {
+    const EXPECTED: &'static str = "strategies, pricing, markets, what-if or budget";
+    fn parse(text: &str) -> Result<Compare, String> {
+        variant(text, &Compare::ALL, Compare::id)
+    }
+}
+
+/// Whether the rules see a strategy's customers' entry points (`entry-points`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EntryPoints {
+    /// As they are (the default).
+    #[default]
+    Use,
+    /// As ordinary messages: no free entry-point window (a what-if variant).
+    Ignore,
+}
+
+impl Parse for EntryPoints {
+    const EXPECTED: &'static str = "\"use\" or \"ignore\"";
+    fn parse(text: &str) -> Result<EntryPoints, String> {
+        match text {
+            "use" => Ok(EntryPoints::Use),
+            "ignore" => Ok(EntryPoints::Ignore),
+            _ => Err(expected::<Self>(text)),
+        }
+    }
+}
+
+/// A share written as a percentage, `"1%"` or `"0.5%"`; as a fraction (0.01).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Percent(pub f64);
+
+impl Parse for Percent {
+    const EXPECTED: &'static str = "a percentage above 0 like \"1%\"";
+    fn parse(text: &str) -> Result<Percent, String> {
+        let number = text.trim().strip_suffix('%').ok_or_else(|| expected::<Self>(text))?;
+        match number.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 && v <= 100.0 => Ok(Percent(v / 100.0)),
+            _ => Err(expected::<Self>(text)),
+        }
+    }
+}
+
+impl Parse for BillCategory {
+    const EXPECTED: &'static str = "a category like authentication or authentication_international";
+    fn parse(text: &str) -> Result<BillCategory, String> {
+        let ids: Vec<&str> = BillCategory::ALL.iter().map(|c| c.id()).collect();
+        BillCategory::ALL
+            .into_iter()
+            .find(|c| c.id() == text || c.id().replace('_', "-") == text)
+            .ok_or_else(|| format!("expected one of {}, found \"{text}\"", ids.join(", ")))
+    }
+}
 
 /// The variant named `text`, or serde's own words for an unknown one (for the kinds of tagged
 /// tables, read as plain values so that they keep their span; see `raw::DistFields`).
